@@ -1,0 +1,50 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace GpuGan.Kernels;
+
+public enum ActivationKind
+{
+    Identity = 0,
+    Relu = 1,
+    LeakyRelu = 2,
+    Tanh = 3,
+    Sigmoid = 4,
+}
+
+/// <summary>y = f(x), elementwise.</summary>
+public static class ActivationForward
+{
+    public static void Kernel(Index1D i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope)
+    {
+        float v = x[i];
+        y[i] = kind switch
+        {
+            ActivationKind.Relu => v > 0f ? v : 0f,
+            ActivationKind.LeakyRelu => v > 0f ? v : slope * v,
+            ActivationKind.Tanh => XMath.Tanh(v),
+            ActivationKind.Sigmoid => 1f / (1f + XMath.Exp(-v)),
+            _ => v,
+        };
+    }
+}
+
+/// <summary>
+/// dx = dy * f'(x), written from the forward output y (every supported f' is a function of y when the
+/// leaky slope is positive), so layers need not keep their input.
+/// </summary>
+public static class ActivationBackward
+{
+    public static void Kernel(Index1D i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope)
+    {
+        float o = y[i], g = dy[i];
+        dx[i] = kind switch
+        {
+            ActivationKind.Relu => o > 0f ? g : 0f,
+            ActivationKind.LeakyRelu => o > 0f ? g : slope * g,
+            ActivationKind.Tanh => g * (1f - o * o),
+            ActivationKind.Sigmoid => g * o * (1f - o),
+            _ => g,
+        };
+    }
+}

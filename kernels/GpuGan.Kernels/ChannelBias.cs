@@ -1,0 +1,13 @@
+using ILGPU;
+
+namespace GpuGan.Kernels;
+
+/// <summary>y[n, c, p] += bias[c] for a (N, C, P) tensor (conv and linear bias, in place).</summary>
+public static class AddChannelBias
+{
+    public static void Kernel(Index1D index, ArrayView<float> y, ArrayView<float> bias, int channels, int plane)
+    {
+        int c = (index / plane) % channels;
+        y[index] += bias[c];
+    }
+}

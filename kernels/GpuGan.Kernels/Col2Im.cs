@@ -1,0 +1,41 @@
+using ILGPU;
+
+namespace GpuGan.Kernels;
+
+/// <summary>
+/// Folds columns back onto the image, summing every tap that touches a pixel. Written as a gather (one
+/// thread per image element, taps visited in a fixed order) rather than a scatter with atomics, so it is
+/// deterministic. Used for Conv2d's input gradient and ConvTranspose2d's forward (then with a bias).
+/// image: (N, C, InH, InW) written (not accumulated); col: (N, C*kh*kw, OutH*OutW).
+/// bias: per channel, added when hasBias != 0.
+/// </summary>
+public static class Col2Im
+{
+    public static void Kernel(Index1D index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g)
+    {
+        int iw = index % g.InW;
+        int t = index / g.InW;
+        int ih = t % g.InH; t /= g.InH;
+        int c = t % g.Channels;
+        int n = t / g.Channels;
+        float sum = 0f;
+        int colImage = n * g.ColumnRows * g.ColumnCols;
+        for (int kh = 0; kh < g.KernelH; kh++)
+        {
+            int y = ih + g.PadH - kh; // = oh * StrideH
+            if (y < 0 || y % g.StrideH != 0) continue;
+            int oh = y / g.StrideH;
+            if (oh >= g.OutH) continue;
+            for (int kw = 0; kw < g.KernelW; kw++)
+            {
+                int x = iw + g.PadW - kw;
+                if (x < 0 || x % g.StrideW != 0) continue;
+                int ow = x / g.StrideW;
+                if (ow >= g.OutW) continue;
+                int r = (c * g.KernelH + kh) * g.KernelW + kw;
+                sum += col[colImage + r * g.ColumnCols + oh * g.OutW + ow];
+            }
+        }
+        image[index] = hasBias != 0 ? sum + bias[c] : sum;
+    }
+}

@@ -1,0 +1,218 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace GpuGan.Device;
+
+/// <summary>
+/// One accelerator with its ILGPU context, its loaded kernels (compiled once, on first use) and the kernel
+/// family the op dispatch picks for it. Every tensor of a run is allocated through it.
+/// </summary>
+public sealed class ComputeDevice : IDisposable
+{
+    readonly Dictionary<string, Delegate> kernels = new();
+    long allocatedBytes;
+
+    public Context Context { get; }
+    public Accelerator Accelerator { get; }
+    public DeviceKind Kind { get; }
+    public string Name { get; }
+    public string Id { get; }
+
+    /// <summary>Variant family for the op dispatch; defaults by accelerator type (tests may force Gpu on the CPU).</summary>
+    public KernelFamily Family { get; set; }
+
+    public IKernelProfiler? Profiler { get; set; }
+
+    public AcceleratorStream Stream => Accelerator.DefaultStream;
+    public long AllocatedBytes => allocatedBytes;
+
+    ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, string id)
+    {
+        Context = context;
+        Accelerator = accelerator;
+        Kind = kind;
+        Id = id;
+        Name = accelerator.Name;
+        Family = kind == DeviceKind.Cpu ? KernelFamily.Cpu : KernelFamily.Gpu;
+    }
+
+    /// <summary>
+    /// The CPU accelerator with one worker per core (more did not help on a 2-core machine) unless a
+    /// simulated device is given, e.g. a 256-thread group to run GPU-family kernels in tests.
+    /// </summary>
+    public static ComputeDevice CreateCpu(int threads = 0, bool profiling = false, CPUDevice? simulate = null)
+    {
+        int workers = threads > 0 ? threads : Environment.ProcessorCount;
+        var cpu = simulate ?? new CPUDevice(numThreadsPerWarp: 1, numWarpsPerMultiprocessor: 1, numMultiprocessors: workers);
+        var context = Context.Create(b =>
+        {
+            b.CPU(cpu).Optimize(OptimizationLevel.O2).Math(MathMode.Default);
+            if (profiling) b.Profiling();
+        });
+        var accelerator = cpu.CreateCPUAccelerator(context);
+        return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu");
+    }
+
+    /// <summary>auto: CUDA, else an OpenCL GPU, else the CPU accelerator. CPU OpenCL devices are never chosen automatically.</summary>
+    public static ComputeDevice Create(DeviceSpec spec, bool profiling = false, int cpuThreads = 0)
+    {
+        if (spec.Kind == DeviceKind.Cpu) return CreateCpu(cpuThreads, profiling);
+        Context context;
+        try
+        {
+            context = Context.Create(b =>
+            {
+                b.Cuda().OpenCL(_ => true).Optimize(OptimizationLevel.O2);
+                if (profiling) b.Profiling();
+            });
+        }
+        catch (Exception e) when (spec.Kind == DeviceKind.Auto)
+        {
+            _ = e; // no GPU runtime at all: the CPU is the answer
+            return CreateCpu(cpuThreads, profiling);
+        }
+
+        try
+        {
+            var cuda = context.GetCudaDevices();
+            var openCl = context.GetCLDevices();
+            switch (spec.Kind)
+            {
+                case DeviceKind.Cuda:
+                    if (spec.Index >= cuda.Count)
+                        throw new DeviceException($"--device {spec}: {cuda.Count} CUDA device(s) found; run 'gpugan devices' to list them");
+                    return new ComputeDevice(context, cuda[spec.Index].CreateAccelerator(context), DeviceKind.Cuda, spec.ToString());
+                case DeviceKind.OpenCL:
+                    if (spec.Index >= openCl.Count)
+                        throw new DeviceException($"--device {spec}: {openCl.Count} OpenCL device(s) found; run 'gpugan devices' to list them");
+                    string? why = OpenClSkipReason(openCl[spec.Index], automatic: false);
+                    if (why != null) throw new DeviceException($"--device {spec} ({openCl[spec.Index].Name}): {why}");
+                    return new ComputeDevice(context, openCl[spec.Index].CreateAccelerator(context), DeviceKind.OpenCL, spec.ToString());
+                default:
+                    if (cuda.Count > 0)
+                        return new ComputeDevice(context, cuda[0].CreateAccelerator(context), DeviceKind.Cuda, "cuda:0");
+                    for (int i = 0; i < openCl.Count; i++)
+                        if (OpenClSkipReason(openCl[i], automatic: true) == null)
+                            return new ComputeDevice(context, openCl[i].CreateAccelerator(context), DeviceKind.OpenCL, $"opencl:{i}");
+                    context.Dispose();
+                    return CreateCpu(cpuThreads, profiling);
+            }
+        }
+        catch (DeviceException)
+        {
+            context.Dispose();
+            throw;
+        }
+        catch (Exception e)
+        {
+            context.Dispose();
+            throw new DeviceException($"--device {spec}: could not start the accelerator: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>Every device ILGPU can see, with why a device is skipped.</summary>
+    public static IReadOnlyList<DeviceReport> ListDevices()
+    {
+        var list = new List<DeviceReport>();
+        bool autoChosen = false;
+        try
+        {
+            using var context = Context.Create(b => b.Cuda().OpenCL(_ => true));
+            var cuda = context.GetCudaDevices();
+            for (int i = 0; i < cuda.Count; i++)
+            {
+                var d = cuda[i];
+                list.Add(new DeviceReport($"cuda:{i}", d.Name, "CUDA GPU", d.MemorySize, d.WarpSize, d.MaxNumThreadsPerGroup, true, !autoChosen, null));
+                autoChosen = true;
+            }
+            var cl = context.GetCLDevices();
+            for (int i = 0; i < cl.Count; i++)
+            {
+                var d = cl[i];
+                string? hard = OpenClSkipReason(d, automatic: false);
+                string? auto = OpenClSkipReason(d, automatic: true);
+                bool chosen = !autoChosen && auto == null;
+                autoChosen |= chosen;
+                list.Add(new DeviceReport($"opencl:{i}", d.Name, $"OpenCL {d.DeviceType.ToString().Replace("CL_DEVICE_TYPE_", "")} ({d.VendorName})",
+                    d.MemorySize, d.WarpSize, d.MaxNumThreadsPerGroup, hard == null, chosen, auto));
+            }
+        }
+        catch (Exception e)
+        {
+            list.Add(new DeviceReport("-", "GPU runtimes", "-", 0, 0, 0, false, false, $"could not be queried: {FirstLine(e.Message)}"));
+        }
+        list.Add(new DeviceReport("cpu", "ILGPU CPU accelerator", $"CPU ({Environment.ProcessorCount} cores)",
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 1, 1, true, !autoChosen, null));
+        return list;
+    }
+
+    static string? OpenClSkipReason(CLDevice d, bool automatic)
+    {
+        if (!d.Capabilities.GenericAddressSpace)
+            return "ILGPU needs the OpenCL generic address space, which this device lacks (CapabilityNotSupportedException: GenericAddressSpace)";
+        if (automatic && d.DeviceType != CLDeviceType.CL_DEVICE_TYPE_GPU)
+            return "not a GPU: CPU OpenCL devices are only used when asked for with --device opencl:N";
+        return null;
+    }
+
+    internal static string FirstLine(string s)
+    {
+        int nl = s.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? s : s[..nl];
+    }
+
+    /// <summary>Allocates a tensor. Running out of device memory is one line naming the device, the request and what was free.</summary>
+    public Tensor Allocate(params int[] shape)
+    {
+        int count = Tensor.Count(shape);
+        long bytes = (long)count * sizeof(float);
+        try
+        {
+            var buffer = Accelerator.Allocate1D<float>(count);
+            allocatedBytes += bytes;
+            return new Tensor(this, buffer, buffer.View, (int[])shape.Clone());
+        }
+        catch (Exception e) when (e is OutOfMemoryException || e is AcceleratorException || e.GetType().Name.Contains("Cuda") || e.GetType().Name.Contains("CL"))
+        {
+            throw new DeviceException(
+                $"{Id} ({Name}): out of device memory allocating {Mib(bytes)} for ({string.Join(", ", shape)}): " +
+                $"{FreeText()}, {Mib(allocatedBytes)} already held by this run", e);
+        }
+    }
+
+    string FreeText()
+    {
+        if (Accelerator is CudaAccelerator cuda)
+        {
+            try { return $"{Mib(cuda.GetFreeMemory())} free of {Mib(Accelerator.MemorySize)}"; }
+            catch { }
+        }
+        return $"device memory {Mib(Accelerator.MemorySize)}";
+    }
+
+    static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";
+
+    /// <summary>Loads (compiles) a kernel on first use and caches its launcher under <paramref name="key"/>.</summary>
+    public T Kernel<T>(string key, Func<Accelerator, T> load) where T : Delegate
+    {
+        if (kernels.TryGetValue(key, out var d)) return (T)d;
+        var k = load(Accelerator);
+        kernels[key] = k;
+        return k;
+    }
+
+    public KernelScope Scope(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
+
+    public void Synchronize() => Stream.Synchronize();
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+
+    public override string ToString() => $"{Id} ({Name})";
+}

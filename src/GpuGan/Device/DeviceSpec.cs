@@ -1,0 +1,38 @@
+namespace GpuGan.Device;
+
+public enum DeviceKind { Auto, Cpu, Cuda, OpenCL }
+
+/// <summary>A parsed <c>--device</c> value: auto | cpu | cuda[:N] | opencl[:N].</summary>
+public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
+{
+    public static DeviceSpec Auto => new(DeviceKind.Auto, 0);
+
+    public static DeviceSpec Parse(string text)
+    {
+        string s = text.Trim().ToLowerInvariant();
+        string name = s, index = "0";
+        int colon = s.IndexOf(':');
+        if (colon >= 0) { name = s[..colon]; index = s[(colon + 1)..]; }
+        if (!int.TryParse(index, out int n) || n < 0)
+            throw new DeviceException($"--device '{text}': the index after ':' must be a non-negative integer");
+        DeviceKind kind = name switch
+        {
+            "auto" => DeviceKind.Auto,
+            "cpu" => DeviceKind.Cpu,
+            "cuda" or "gpu" => DeviceKind.Cuda,
+            "opencl" or "cl" => DeviceKind.OpenCL,
+            _ => throw new DeviceException($"--device '{text}': expected auto, cpu, cuda[:N] or opencl[:N]"),
+        };
+        if (colon >= 0 && kind is DeviceKind.Auto or DeviceKind.Cpu)
+            throw new DeviceException($"--device '{text}': only cuda and opencl take an index");
+        return new DeviceSpec(kind, n);
+    }
+
+    public override string ToString() => Kind switch
+    {
+        DeviceKind.Auto => "auto",
+        DeviceKind.Cpu => "cpu",
+        DeviceKind.Cuda => $"cuda:{Index}",
+        _ => $"opencl:{Index}",
+    };
+}

@@ -1,0 +1,85 @@
+using GpuGan.Device;
+using GpuGan.Kernels;
+using GpuGan.Ops;
+
+namespace GpuGan.Layers;
+
+/// <summary>
+/// BatchNorm1d over (N, C) and BatchNorm2d over (N, C, H, W), PyTorch's semantics: training normalises with
+/// the biased batch variance and updates running_var with the unbiased one; evaluation uses the running
+/// statistics. gamma (weight) starts at 1, beta (bias) at 0, running_mean 0, running_var 1.
+/// </summary>
+public sealed class BatchNorm : Layer
+{
+    Tensor? input, output, inputGrad;
+    readonly Tensor mean, invStd, sums;
+    BatchNormParams last;
+
+    public BatchNorm(ComputeDevice device, string name, int channels, float eps = 1e-5f, float momentum = 0.1f) : base(device, name)
+    {
+        Require(channels > 0, $"{name}: channel count must be positive");
+        Channels = channels;
+        Eps = eps;
+        Momentum = momentum;
+        Weight = NewParameter("weight", channels);
+        Bias = NewParameter("bias", channels);
+        ElementwiseOps.Fill(device, Weight.Value.View, channels, 1f);
+        RunningMean = device.Allocate(channels);
+        RunningVar = device.Allocate(channels);
+        ElementwiseOps.Fill(device, RunningMean.View, channels, 0f);
+        ElementwiseOps.Fill(device, RunningVar.View, channels, 1f);
+        mean = device.Allocate(channels);
+        invStd = device.Allocate(channels);
+        sums = device.Allocate(2 * channels);
+    }
+
+    public int Channels { get; }
+    public float Eps { get; }
+    public float Momentum { get; }
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+    public override IEnumerable<Parameter> Parameters => [Weight, Bias];
+    public override IEnumerable<(string Name, Tensor Value)> Buffers => [($"{Name}.running_mean", RunningMean), ($"{Name}.running_var", RunningVar)];
+
+    // x: (N, C) or (N, C, H, W) -> y: same shape
+    public override Tensor Forward(Tensor x)
+    {
+        Require((x.Rank == 2 || x.Rank == 4) && x.Shape[1] == Channels,
+            $"{Name}: expected input (N, {Channels}) or (N, {Channels}, H, W), got ({x.ShapeText})");
+        input = x;
+        last = new BatchNormParams
+        {
+            Layout = new ChannelLayout { Batch = x.Shape[0], Channels = Channels, Plane = x.Rank == 4 ? x.Shape[2] * x.Shape[3] : 1 },
+            Eps = Eps, Momentum = Momentum, Training = Training ? 1 : 0,
+        };
+        var y = Ensure(ref output, x.Shape);
+        BatchNormOps.Forward(Device, x.View, y.View, Weight.Value.View, Bias.Value.View, RunningMean.View, RunningVar.View, mean.View, invStd.View, last);
+        return y;
+    }
+
+    public override Tensor? Backward(Tensor dy, bool inputGradient = true)
+    {
+        var x = input ?? throw new InvalidOperationException($"{Name}: Backward before Forward");
+        var dx = inputGradient ? Ensure(ref inputGrad, x.Shape) : null;
+        if (!ParameterGradients && dx == null) return null;
+        // With frozen parameters the sums still go somewhere: the scratch halves stand in for dGamma/dBeta.
+        var dGamma = ParameterGradients ? Weight.Grad.View : sums.View.SubView(0, Channels);
+        var dBeta = ParameterGradients ? Bias.Grad.View : sums.View.SubView(Channels, Channels);
+        if (!ParameterGradients && last.Training != 0)
+            throw new NotSupportedException($"{Name}: frozen BatchNorm in training mode needs its sums; keep ParameterGradients on");
+        BatchNormOps.Backward(Device, x.View, dy.View, dx?.View, Weight.Value.View, mean.View, invStd.View, sums.View, dGamma, dBeta, last);
+        return dx;
+    }
+
+    public override void Dispose()
+    {
+        output?.Dispose();
+        inputGrad?.Dispose();
+        mean.Dispose();
+        invStd.Dispose();
+        sums.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,67 @@
+using GpuGan.Device;
+using GpuGan.Ops;
+
+namespace GpuGan.Layers;
+
+/// <summary>
+/// A differentiable layer: Forward(x) keeps what Backward(dy) needs; Backward accumulates parameter
+/// gradients and returns the input gradient (written into a buffer the layer owns) when asked for it.
+/// Output and gradient buffers are allocated on first use for a shape and reused while it stays the same.
+/// </summary>
+public abstract class Layer : IDisposable
+{
+    protected Layer(ComputeDevice device, string name)
+    {
+        Device = device;
+        Name = name;
+    }
+
+    public ComputeDevice Device { get; }
+    public string Name { get; }
+
+    /// <summary>Training mode (batch statistics in BatchNorm) or evaluation mode (running statistics).</summary>
+    public virtual bool Training { get; set; } = true;
+
+    /// <summary>When false, Backward skips parameter gradients (e.g. D is frozen while G trains).</summary>
+    public virtual bool ParameterGradients { get; set; } = true;
+
+    public abstract Tensor Forward(Tensor x);
+
+    /// <summary>Returns dL/dx when <paramref name="inputGradient"/> is true, otherwise null.</summary>
+    public abstract Tensor? Backward(Tensor dy, bool inputGradient = true);
+
+    public virtual IEnumerable<Parameter> Parameters => [];
+
+    /// <summary>Non-trainable state saved in checkpoints (BatchNorm running statistics).</summary>
+    public virtual IEnumerable<(string Name, Tensor Value)> Buffers => [];
+
+    /// <summary>Returns <paramref name="cache"/> if it already has this shape, else a fresh tensor (the old one is freed).</summary>
+    protected Tensor Ensure(ref Tensor? cache, params int[] shape)
+    {
+        if (cache != null && cache.Shape.AsSpan().SequenceEqual(shape)) return cache;
+        cache?.Dispose();
+        cache = Device.Allocate(shape);
+        return cache;
+    }
+
+    protected Parameter NewParameter(string name, params int[] shape)
+    {
+        var value = Device.Allocate(shape);
+        var grad = Device.Allocate(shape);
+        ElementwiseOps.Fill(Device, value.View, value.Length, 0f);
+        ElementwiseOps.Fill(Device, grad.View, grad.Length, 0f);
+        return new Parameter($"{Name}.{name}", value, grad);
+    }
+
+    protected static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+
+    public virtual void Dispose()
+    {
+        foreach (var p in Parameters) p.Dispose();
+        foreach (var (_, b) in Buffers) b.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

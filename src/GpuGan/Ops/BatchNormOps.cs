@@ -1,0 +1,79 @@
+using GpuGan.Device;
+using GpuGan.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuGan.Ops;
+
+/// <summary>
+/// BatchNorm over (N, C, P) tensors (P = H*W for BatchNorm2d, 1 for BatchNorm1d).
+/// mean, invStd: (C) saved by Forward for Backward; sums: (2C) scratch.
+/// </summary>
+public static class BatchNormOps
+{
+    public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn)
+    {
+        var l = bn.Layout;
+        if (bn.Training != 0)
+        {
+            if (l.PerChannel < 2)
+                throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got batch {l.Batch} x plane {l.Plane}");
+            if (dev.Family == KernelFamily.Gpu)
+            {
+                using var _ = dev.Scope("BatchNormStatistics.PerGroup", 3.0 * l.Length, 8.0 * l.Length);
+                var k = dev.Kernel("BatchNormStatistics.PerGroup", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                    ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerGroup));
+                k(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, mean, invStd, runningMean, runningVar, bn);
+            }
+            else
+            {
+                using var _ = dev.Scope("BatchNormStatistics.PerThread", 3.0 * l.Length, 8.0 * l.Length);
+                var k = dev.Kernel("BatchNormStatistics.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+                    ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerThread));
+                k(l.Channels, x, mean, invStd, runningMean, runningVar, bn);
+            }
+        }
+        else
+        {
+            using var _ = dev.Scope("BatchNormRunningStatistics", 2.0 * l.Channels, 16.0 * l.Channels);
+            var k = dev.Kernel("BatchNormRunningStatistics", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, float>(BatchNormRunningStatistics.Kernel));
+            k(l.Channels, runningMean, runningVar, mean, invStd, bn.Eps);
+        }
+        using (dev.Scope("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
+        {
+            var k = dev.Kernel("BatchNormForward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormForward.Kernel));
+            k(l.Length, x, y, mean, invStd, gamma, beta, l);
+        }
+    }
+
+    // dGamma += sum dy*xhat, dBeta += sum dy; dx written (when wanted). Uses mean/invStd saved by Forward.
+    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
+    {
+        var l = bn.Layout;
+        if (dev.Family == KernelFamily.Gpu)
+        {
+            using var _ = dev.Scope("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, 8.0 * l.Length);
+            var k = dev.Kernel("BatchNormBackwardSums.PerGroup", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerGroup));
+            k(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, dy, mean, invStd, sums, dGamma, dBeta, l);
+        }
+        else
+        {
+            using var _ = dev.Scope("BatchNormBackwardSums.PerThread", 5.0 * l.Length, 8.0 * l.Length);
+            var k = dev.Kernel("BatchNormBackwardSums.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerThread));
+            k(l.Channels, x, dy, mean, invStd, sums, dGamma, dBeta, l);
+        }
+        if (!dx.HasValue) return;
+        using (dev.Scope("BatchNormBackwardInput", 7.0 * l.Length, 12.0 * l.Length))
+        {
+            var k = dev.Kernel("BatchNormBackwardInput", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormBackwardInput.Kernel));
+            k(l.Length, x, dy, dx.Value, mean, invStd, gamma, sums, bn);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using GpuGan.Device;
+using GpuGan.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuGan.Ops;
+
+/// <summary>
+/// The one dispatch point for matrix products: Linear and every convolution pass reach their GEMM here.
+/// CPU family: one thread per 4x4 register tile; GPU family: 64x64 shared-memory tiles.
+/// </summary>
+public static class Gemm
+{
+    public static void Run(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, string name = "gemm")
+    {
+        Validate(a, b, c, p);
+        double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
+        double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
+        if (dev.Family == KernelFamily.Gpu)
+        {
+            using var _ = dev.Scope($"{name}:GemmSharedTiled", flops, bytes);
+            var k = dev.Kernel("GemmSharedTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel));
+            var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
+                (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches);
+            k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, p);
+        }
+        else
+        {
+            using var _ = dev.Scope($"{name}:GemmRegisterTiled", flops, bytes);
+            var k = dev.Kernel("GemmRegisterTiled", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegisterTiled.Kernel));
+            k(GemmRegisterTiled.ThreadCount(p), a, b, c, p);
+        }
+    }
+
+    /// <summary>Builds the parameters of C = alpha * op(A) op(B) + beta * C for dense row-major matrices.</summary>
+    public static GemmParams Dense(int m, int n, int k, bool transposeA, bool transposeB, float alpha = 1f, float beta = 0f)
+    {
+        return new GemmParams
+        {
+            M = m, N = n, K = k, BatchCount = 1,
+            ARowStride = transposeA ? 1 : k, AColStride = transposeA ? m : 1,
+            BRowStride = transposeB ? 1 : n, BColStride = transposeB ? k : 1,
+            CRowStride = n,
+            Alpha = alpha, Beta = beta,
+        };
+    }
+
+    // The CPU accelerator does not bounds-check: a wrong stride would silently write outside a buffer.
+    static void Validate(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, in GemmParams p)
+    {
+        if (p.M <= 0 || p.N <= 0 || p.K <= 0 || p.BatchCount <= 0)
+            throw new ArgumentException($"GEMM sizes must be positive: M={p.M} N={p.N} K={p.K} batch={p.BatchCount}");
+        int last = p.BatchCount - 1;
+        long aMax = p.AOffset + (long)last * p.ABatchStride + (long)(p.M - 1) * p.ARowStride + (long)(p.K - 1) * p.AColStride;
+        long bMax = p.BOffset + (long)last * p.BBatchStride + (long)(p.K - 1) * p.BRowStride + (long)(p.N - 1) * p.BColStride;
+        long cMax = p.COffset + (long)(p.OutputBatches - 1) * p.CBatchStride + (long)(p.M - 1) * p.CRowStride + (p.N - 1);
+        if (aMax >= a.Length || bMax >= b.Length || cMax >= c.Length)
+            throw new ArgumentException($"GEMM reaches past a buffer: A {aMax}/{a.Length}, B {bMax}/{b.Length}, C {cMax}/{c.Length}");
+    }
+}

@@ -1,0 +1,25 @@
+using GpuGan.Device;
+using GpuGan.Kernels;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuGan.Ops;
+
+public static class LossOps
+{
+    // loss, grad: (N) written; stats[offset] = mean loss, stats[offset+1] = mean sigmoid(logit)
+    public static void Compute(ComputeDevice dev, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad,
+        ArrayView<float> stats, int statsOffset, int count, LossParams p)
+    {
+        using (dev.Scope($"LossElementwise.{p.Kind}", 10.0 * count, 12.0 * count))
+        {
+            var k = dev.Kernel("LossElementwise", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossParams>(LossElementwise.Kernel));
+            k(count, logits, loss, grad, p);
+        }
+        using (dev.Scope("LossMean", 6.0 * count, 8.0 * count))
+        {
+            var k = dev.Kernel("LossMean", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(LossMean.Kernel));
+            k(1, loss, logits, stats, count, statsOffset);
+        }
+    }
+}
