@@ -59,8 +59,13 @@ public static class IdxReader
             file.Position = 0;
             if (!gzip)
                 return parse(file);
-            using var unzipped = new GZipStream(file, CompressionMode.Decompress);
-            return parse(unzipped);
+            T result;
+            var checkedData = new GzipTrailerCheck(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true));
+            using (checkedData)
+                result = parse(checkedData);
+            if (!checkedData.MatchesTrailer(file))
+                throw new DataException(path, "truncated or corrupt gzip file (the CRC/length trailer does not match the data; multi-member gzip files are not supported, re-compress with gzip)");
+            return result;
         }
         catch (FileNotFoundException) { throw new DataException(path, "file not found"); }
         catch (DirectoryNotFoundException) { throw new DataException(path, "file not found"); }

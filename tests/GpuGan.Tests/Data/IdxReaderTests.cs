@@ -134,6 +134,43 @@ public class IdxReaderTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Theory]
+    [InlineData(8)] // whole trailer gone: every data byte is still there
+    [InlineData(3)] // cut inside the trailer
+    public void GzipCutInItsTrailerIsRejected(int cut)
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("train-labels-idx1-ubyte.gz");
+        IdxWriter.WriteLabels(path, IdxFixtures.Labels(40), gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^cut]);
+
+        var e = Assert.Throws<DataException>(() => IdxReader.ReadLabels(path));
+        Assert.StartsWith(path + ": truncated or corrupt gzip file", e.Message);
+    }
+
+    [Fact]
+    public void GzipWithAFlippedPayloadBitIsRejected()
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("x.gz");
+        IdxWriter.WriteLabels(path, IdxFixtures.Labels(40), gzip: false);
+        // Store the data uncompressed inside gzip (level 0) so flipping a byte keeps the deflate stream valid.
+        byte[] raw = File.ReadAllBytes(path);
+        using (var file = File.Create(path))
+        using (var zip = new GZipStream(file, CompressionLevel.NoCompression))
+            zip.Write(raw);
+        byte[] bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().LastIndexOf(raw.AsSpan(raw.Length - 6)) + 5;
+        Assert.True(at >= 5);
+        bytes[at] ^= 0x01; // the last label, stored verbatim
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<DataException>(() => IdxReader.ReadLabels(path));
+        // zlib itself checks the CRC when the trailer is present.
+        Assert.StartsWith(path + ": corrupt gzip data", e.Message);
+    }
+
     [Fact]
     public void CorruptGzipIsRejected()
     {
