@@ -95,19 +95,16 @@ public static class DatasetLoader
         return (images, FirstExisting(folder, $"{prefix}-labels-idx1-ubyte"));
     }
 
-    /// <summary>For a file named *images-idx3-ubyte*, the file beside it with labels-idx1-ubyte in its place.</summary>
+    /// <summary>For a file named *images-idx3-ubyte*, the file beside it with labels-idx1-ubyte in its place, raw or .gz.</summary>
     private static string? FindLabelsBeside(string imagesPath)
     {
         string name = Path.GetFileName(imagesPath);
         if (!name.Contains("images-idx3-ubyte", StringComparison.Ordinal))
             return null;
         string folder = Path.GetDirectoryName(Path.GetFullPath(imagesPath))!;
-        string labels = Path.Combine(folder, LabelsNameFor(name));
-        if (File.Exists(labels))
-            return labels;
-        // Accept the other compression of the labels file (e.g. images .gz, labels raw).
-        string stem = LabelsNameFor(name).EndsWith(".gz", StringComparison.Ordinal) ? LabelsNameFor(name)[..^3] : LabelsNameFor(name);
-        return FirstExisting(folder, stem);
+        string labels = LabelsNameFor(name);
+        // Either compression of the labels file will do (e.g. images .gz, labels raw).
+        return FirstExisting(folder, labels.EndsWith(".gz", StringComparison.Ordinal) ? labels[..^3] : labels);
     }
 
     private static string LabelsNameFor(string imagesName) =>

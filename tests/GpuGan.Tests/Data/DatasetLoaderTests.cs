@@ -48,6 +48,18 @@ public class DatasetLoaderTests
     }
 
     [Fact]
+    public void ImagesFileFindsLabelsOfTheOtherCompression()
+    {
+        using var temp = new TempFolder();
+        IdxWriter.WriteImages(temp.File("train-images-idx3-ubyte.gz"), 4, 8, 8, IdxFixtures.Pixels(4, 8, 8), gzip: true);
+        IdxWriter.WriteLabels(temp.File("train-labels-idx1-ubyte"), IdxFixtures.Labels(4), gzip: false);
+
+        var data = DatasetLoader.Load(temp.File("train-images-idx3-ubyte.gz"), 1, 8);
+
+        Assert.Equal(new[] { 0, 1, 2, 0 }, data.Labels);
+    }
+
+    [Fact]
     public void ImagesFileWithoutLabelsIsOneClass()
     {
         using var temp = new TempFolder();
