@@ -1,0 +1,159 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace GpuGan.Data;
+
+/// <summary>
+/// Loads a folder of PNG/JPEG/BMP images into an <see cref="ImageDataset"/>.
+/// Each sub-folder is a class (labels in ordinal order of the folder names,
+/// images found recursively inside it); a folder with images only at its
+/// root is a single class 0. Every image is decoded once, converted to
+/// grayscale or RGB, resized so its shorter side is the requested size and
+/// centre-cropped to a square (torchvision Resize + CenterCrop), and stored
+/// as bytes.
+/// </summary>
+public static class ImageFolderReader
+{
+    private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp" };
+
+    public static bool IsImageFile(string path) =>
+        Extensions.Contains(System.IO.Path.GetExtension(path)) && !IsHidden(path);
+
+    public static ImageDataset Load(string folder, int channels, int imageSize)
+    {
+        if (channels is not (1 or 3))
+            throw new DataException(folder, $"{channels} channels requested; images can be loaded as 1 (grayscale) or 3 (RGB)");
+        if (imageSize < 1 || imageSize > IdxFormat.MaxSide)
+            throw new DataException(folder, $"image size {imageSize} is out of range (1..{IdxFormat.MaxSide})");
+        if (!Directory.Exists(folder))
+            throw new DataException(folder, "folder not found");
+
+        var (files, labels, classCount) = ListImages(folder);
+        long imageBytes = (long)channels * imageSize * imageSize;
+        if (imageBytes * files.Count > Array.MaxLength)
+            throw new DataException(folder, $"{files.Count:N0} images of {channels}x{imageSize}x{imageSize} do not fit in memory as one array ({imageBytes * files.Count:N0} bytes)");
+
+        var pixels = new byte[imageBytes * files.Count];
+        var errors = new DataException?[files.Count];
+        // Decoding dominates load time and images are independent.
+        Parallel.For(0, files.Count, i =>
+        {
+            try
+            {
+                var destination = pixels.AsSpan((int)(i * imageBytes), (int)imageBytes);
+                if (channels == 1)
+                    DecodeGray(files[i], imageSize, destination);
+                else
+                    DecodeRgb(files[i], imageSize, destination);
+            }
+            catch (DataException e) { errors[i] = e; }
+        });
+        // Report the first failing file in listing order, so the message is deterministic.
+        foreach (var error in errors)
+            if (error is not null)
+                throw error;
+
+        return new ImageDataset(folder, channels, imageSize, imageSize, pixels, labels, classCount);
+    }
+
+    private static (List<string> Files, int[] Labels, int ClassCount) ListImages(string folder)
+    {
+        try
+        {
+            var rootImages = Directory.EnumerateFiles(folder).Where(IsImageFile).Order(StringComparer.Ordinal).ToList();
+            var classFolders = Directory.EnumerateDirectories(folder)
+                .Where(d => !IsHidden(d))
+                .Order(StringComparer.Ordinal)
+                .Select(d => (Folder: d, Files: Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)
+                    .Where(IsImageFile).Order(StringComparer.Ordinal).ToList()))
+                .Where(c => c.Files.Count > 0)
+                .ToList();
+
+            if (classFolders.Count == 0)
+            {
+                if (rootImages.Count == 0)
+                    throw new DataException(folder, "no images found (looked for .png, .jpg, .jpeg, .bmp, and for IDX files train-images-idx3-ubyte[.gz])");
+                return (rootImages, new int[rootImages.Count], 1);
+            }
+            if (rootImages.Count > 0)
+                throw new DataException(folder, $"has both images at its top level (e.g. {System.IO.Path.GetFileName(rootImages[0])}) and class sub-folders; put every image in a class sub-folder, or all at the top level for a single class");
+
+            var files = new List<string>();
+            var labels = new List<int>();
+            for (int label = 0; label < classFolders.Count; label++)
+            {
+                files.AddRange(classFolders[label].Files);
+                labels.AddRange(Enumerable.Repeat(label, classFolders[label].Files.Count));
+            }
+            return (files, labels.ToArray(), classFolders.Count);
+        }
+        catch (UnauthorizedAccessException e) { throw new DataException(folder, $"permission denied ({IdxReader.OneLine(e.Message)})"); }
+        catch (IOException e) { throw new DataException(folder, $"cannot list the folder ({IdxReader.OneLine(e.Message)})"); }
+    }
+
+    private static void DecodeGray(string file, int size, Span<byte> destination)
+    {
+        using var image = LoadImage<L8>(file);
+        ResizeAndCrop(image, size);
+        int offset = 0;
+        for (int y = 0; y < size; y++)
+        {
+            // Safe here: the image is not mutated while the row is in use.
+            foreach (L8 pixel in image.DangerousGetPixelRowMemory(y).Span)
+                destination[offset++] = pixel.PackedValue;
+        }
+    }
+
+    private static void DecodeRgb(string file, int size, Span<byte> destination)
+    {
+        using var image = LoadImage<Rgb24>(file);
+        ResizeAndCrop(image, size);
+        int plane = size * size;
+        int offset = 0;
+        for (int y = 0; y < size; y++)
+        {
+            foreach (Rgb24 pixel in image.DangerousGetPixelRowMemory(y).Span)
+            {
+                // CHW: one plane per channel.
+                destination[offset] = pixel.R;
+                destination[plane + offset] = pixel.G;
+                destination[2 * plane + offset] = pixel.B;
+                offset++;
+            }
+        }
+    }
+
+    private static Image<TPixel> LoadImage<TPixel>(string file) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        try
+        {
+            return Image.Load<TPixel>(file);
+        }
+        catch (UnknownImageFormatException) { throw new DataException(file, "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)"); }
+        catch (ImageFormatException e) { throw new DataException(file, $"corrupt image ({IdxReader.OneLine(e.Message)})"); }
+        catch (UnauthorizedAccessException) { throw new DataException(file, "permission denied"); }
+        catch (IOException e) { throw new DataException(file, $"read error ({IdxReader.OneLine(e.Message)})"); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or IndexOutOfRangeException)
+        {
+            // Decoders can fail on malformed input in ways other than ImageFormatException.
+            throw new DataException(file, $"corrupt image ({IdxReader.OneLine(e.Message)})");
+        }
+    }
+
+    private static void ResizeAndCrop<TPixel>(Image<TPixel> image, int size) where TPixel : unmanaged, IPixel<TPixel>
+    {
+        if (image.Width == size && image.Height == size)
+            return;
+        image.Mutate(x => x.Resize(new ResizeOptions
+        {
+            Size = new Size(size, size),
+            Mode = ResizeMode.Crop,              // scale to cover the square, then cut the overhang
+            Position = AnchorPositionMode.Center,
+            Sampler = KnownResamplers.Triangle,  // bilinear, like torchvision's default
+        }));
+    }
+
+    private static bool IsHidden(string path) => System.IO.Path.GetFileName(path).StartsWith('.');
+}
