@@ -1,1 +1,70 @@
-Console.WriteLine("gpugan");
+using System.Runtime.InteropServices;
+using GpuGan.Data;
+using GpuGan.Device;
+using GpuGan.Training;
+
+namespace GpuGan.Cli;
+
+public static class Program
+{
+    const string Usage = """
+        usage: gpugan <command> [options]
+
+        commands:
+          train     train a GAN (default: the DCGAN on the embedded MNIST subset)
+          sample    generate images from a checkpoint
+          devices   list the accelerators ILGPU finds and which one --device auto picks
+
+        'gpugan <command> --help' lists a command's options and defaults.
+        """;
+
+    public static int Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        // Ctrl+C and SIGTERM finish the current iteration, write a checkpoint and exit (130).
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        return Run(args, Console.Out, Console.Error, stop.Token);
+    }
+
+    /// <summary>Runs one command; every failure becomes one line on stderr and a non-zero exit code.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                stdout.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+            var rest = args.Skip(1).ToArray();
+            return args[0] switch
+            {
+                "train" => TrainCommand.Run(rest, stdout, stop),
+                "sample" => SampleCommand.Run(rest, stdout),
+                "devices" => DevicesCommand.Run(stdout),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample or devices)"),
+            };
+        }
+        catch (UsageException e) { return Fail(stderr, e.Message, 2); }
+        catch (ArgumentException e) { return Fail(stderr, e.Message, 2); }
+        catch (TrainingDivergedException e) { return Fail(stderr, e.Message, 3); }
+        catch (DataException e) { return Fail(stderr, e.Message, 1); }
+        catch (CheckpointException e) { return Fail(stderr, e.Message, 1); }
+        catch (DeviceException e) { return Fail(stderr, e.Message, 1); }
+        catch (IOException e) { return Fail(stderr, e.Message, 1); }
+        catch (UnauthorizedAccessException e) { return Fail(stderr, e.Message, 1); }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GPUGAN_DEBUG") != "1")
+        {
+            return Fail(stderr, $"internal error ({e.GetType().Name}): {ComputeDeviceMessage(e)} (set GPUGAN_DEBUG=1 for the stack trace)", 1);
+        }
+    }
+
+    static string ComputeDeviceMessage(Exception e) => e.Message.Split('\n')[0].Trim();
+
+    static int Fail(TextWriter stderr, string message, int code)
+    {
+        stderr.WriteLine($"gpugan: error: {message.Split('\n')[0].Trim()}");
+        return code;
+    }
+}

@@ -40,13 +40,14 @@ public sealed class ComputeDevice : IDisposable
     }
 
     /// <summary>
-    /// The CPU accelerator with one worker per core (more did not help on a 2-core machine) unless a
-    /// simulated device is given, e.g. a 256-thread group to run GPU-family kernels in tests.
+    /// The CPU accelerator with about one worker thread per core (more did not help on a 2-core machine)
+    /// unless a simulated device is given, e.g. a 256-thread group to run GPU-family kernels in tests.
+    /// ILGPU's smallest warp is 2 threads, so an odd thread count rounds up to the next even one.
     /// </summary>
     public static ComputeDevice CreateCpu(int threads = 0, bool profiling = false, CPUDevice? simulate = null)
     {
         int workers = threads > 0 ? threads : Environment.ProcessorCount;
-        var cpu = simulate ?? new CPUDevice(numThreadsPerWarp: 1, numWarpsPerMultiprocessor: 1, numMultiprocessors: workers);
+        var cpu = simulate ?? new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: (workers + 1) / 2);
         var context = Context.Create(b =>
         {
             b.CPU(cpu).Optimize(OptimizationLevel.O2).Math(MathMode.Default);

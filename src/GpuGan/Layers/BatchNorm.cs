@@ -12,7 +12,7 @@ namespace GpuGan.Layers;
 public sealed class BatchNorm : Layer
 {
     Tensor? input, output, inputGrad;
-    readonly Tensor mean, invStd, sums;
+    readonly Tensor mean, invStd, sums, frozenSink;
     BatchNormParams last;
 
     public BatchNorm(ComputeDevice device, string name, int channels, float eps = 1e-5f, float momentum = 0.1f) : base(device, name)
@@ -31,6 +31,7 @@ public sealed class BatchNorm : Layer
         mean = device.Allocate(channels);
         invStd = device.Allocate(channels);
         sums = device.Allocate(2 * channels);
+        frozenSink = device.Allocate(2 * channels);
     }
 
     public int Channels { get; }
@@ -64,11 +65,9 @@ public sealed class BatchNorm : Layer
         var x = input ?? throw new InvalidOperationException($"{Name}: Backward before Forward");
         var dx = inputGradient ? Ensure(ref inputGrad, x.Shape) : null;
         if (!ParameterGradients && dx == null) return null;
-        // With frozen parameters the sums still go somewhere: the scratch halves stand in for dGamma/dBeta.
-        var dGamma = ParameterGradients ? Weight.Grad.View : sums.View.SubView(0, Channels);
-        var dBeta = ParameterGradients ? Bias.Grad.View : sums.View.SubView(Channels, Channels);
-        if (!ParameterGradients && last.Training != 0)
-            throw new NotSupportedException($"{Name}: frozen BatchNorm in training mode needs its sums; keep ParameterGradients on");
+        // Frozen parameters: the kernel still accumulates its sums somewhere, into a sink nobody reads.
+        var dGamma = ParameterGradients ? Weight.Grad.View : frozenSink.View.SubView(0, Channels);
+        var dBeta = ParameterGradients ? Bias.Grad.View : frozenSink.View.SubView(Channels, Channels);
         BatchNormOps.Backward(Device, x.View, dy.View, dx?.View, Weight.Value.View, mean.View, invStd.View, sums.View, dGamma, dBeta, last);
         return dx;
     }
@@ -80,6 +79,7 @@ public sealed class BatchNorm : Layer
         mean.Dispose();
         invStd.Dispose();
         sums.Dispose();
+        frozenSink.Dispose();
         base.Dispose();
     }
 }

@@ -1,0 +1,51 @@
+using System.Globalization;
+using GpuGan.Device;
+using GpuGan.Models;
+using GpuGan.Random;
+using GpuGan.Training;
+
+namespace GpuGan.Cli;
+
+/// <summary>gpugan sample: a trained G (evaluation mode) on fresh noise, written as a PNG grid.</summary>
+public static class SampleCommand
+{
+    public static readonly OptionSpec[] Specs =
+    [
+        new("checkpoint", "PATH", "", "checkpoint file, or a run folder (its latest checkpoint) — required"),
+        new("count", "N", "64", "number of images"),
+        new("out", "FILE", "samples.png", "PNG grid to write"),
+        new("columns", "N", "8", "images per grid row"),
+        new("seed", "N", "0", "noise seed"),
+        new("device", "NAME", "auto", "auto, cpu, cuda[:N] or opencl[:N]"),
+        new("help", null, "", "show this help"),
+    ];
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    {
+        var o = ParsedOptions.Parse("sample", Specs, args);
+        if (o.Has("help"))
+        {
+            stdout.WriteLine(ParsedOptions.Help("gpugan sample --checkpoint PATH [options]", "Generates images from a trained generator.", Specs));
+            return 0;
+        }
+        string ckptArg = o.String("checkpoint") ?? throw new UsageException("sample: --checkpoint PATH is required");
+        int count = o.Int("count", 1, 100_000) ?? 64;
+        int columns = o.Int("columns", 1, 1000) ?? 8;
+        string outPath = o.String("out") ?? "samples.png";
+        ulong seed = o.ULong("seed") ?? 0;
+        string file = Checkpoint.Resolve(ckptArg);
+        var ckpt = Checkpoint.Load(file);
+        var m = ckpt.State.Options.Model;
+        using var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"));
+        using var g = Dcgan.Generator(device, m);
+        GanTrainer.LoadTensors(ckpt, g.Parameters.Select(p => (p.Name, p.Value)).Concat(g.Buffers), file);
+        g.Training = false;
+        using var z = device.Allocate(count, m.LatentSize);
+        var rng = new NoiseGenerator(device, seed, 3);
+        if (ckpt.State.Options.Noise == NoiseDistribution.Uniform) rng.Uniform(z, -1f, 1f); else rng.Normal(z);
+        var images = g.Forward(z).ToArray();
+        SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} samples from {file} (iteration {ckpt.State.Iteration}) to {outPath}"));
+        return 0;
+    }
+}

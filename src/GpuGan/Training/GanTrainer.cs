@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GpuGan.Data;
+using GpuGan.Device;
+using GpuGan.Layers;
+using GpuGan.Losses;
+using GpuGan.Models;
+using GpuGan.Ops;
+using GpuGan.Optim;
+using GpuGan.Random;
+
+namespace GpuGan.Training;
+
+/// <summary>
+/// The seed's training loop (§3.2): noise → G → fake; real and fake → D; D loss, D update; G loss, G update.
+/// Every device buffer is allocated in the constructor or on the first step and reused afterwards.
+/// </summary>
+public sealed class GanTrainer : IDisposable
+{
+    // Philox streams: one per purpose, so adding a draw in one place never shifts the others.
+    const uint InitStream = 0, TrainNoiseStream = 1, FixedNoiseStream = 2;
+
+    readonly ComputeDevice dev;
+    readonly BatchSampler sampler;
+    readonly NoiseGenerator noise;
+    readonly GanLoss loss;
+    readonly Adam optD, optG;
+    readonly Tensor real, z, fixedZ;
+    readonly float[] hostBatch;
+    readonly int[] hostLabels;
+    readonly List<MetricsRecord> history = new();
+    string? lastCheckpoint;
+
+    public GanTrainer(ComputeDevice device, TrainOptions options, ImageDataset data, Checkpoint? resume = null)
+    {
+        options.Validate();
+        var m = options.Model;
+        if (data.Channels != m.Channels || data.Height != m.ImageSize || data.Width != m.ImageSize)
+            throw new DataException(data.Source, $"images are {data.Channels}x{data.Height}x{data.Width} but the model expects {m.Channels}x{m.ImageSize}x{m.ImageSize}");
+        if (data.Count < options.BatchSize)
+            throw new DataException(data.Source, $"{data.Count} images, fewer than one batch of {options.BatchSize}");
+        dev = device;
+        Options = options;
+        Data = data;
+        G = Dcgan.Generator(dev, m);
+        D = Dcgan.Discriminator(dev, m);
+        var init = new NoiseGenerator(dev, options.Seed, InitStream);
+        Dcgan.Initialize(G, init);
+        Dcgan.Initialize(D, init);
+        optD = new Adam(dev, D.Parameters, new AdamOptions(options.LrD, options.Beta1, options.Beta2));
+        optG = new Adam(dev, G.Parameters, new AdamOptions(options.LrG, options.Beta1, options.Beta2));
+        loss = new GanLoss(dev, options.Loss);
+        sampler = new BatchSampler(data, options.BatchSize, options.Seed);
+        noise = new NoiseGenerator(dev, options.Seed, TrainNoiseStream);
+        real = dev.Allocate(options.BatchSize, m.Channels, m.ImageSize, m.ImageSize);
+        z = dev.Allocate(options.BatchSize, m.LatentSize);
+        fixedZ = dev.Allocate(options.BatchSize, m.LatentSize);
+        FillNoise(new NoiseGenerator(dev, options.Seed, FixedNoiseStream), fixedZ);
+        hostBatch = new float[sampler.BatchFloats];
+        hostLabels = new int[options.BatchSize];
+        TargetIterations = options.Iterations
+            ?? (options.Epochs.HasValue
+                ? Math.Max(1, (long)options.Epochs.Value * sampler.BatchesPerEpoch / options.EffectiveDSteps)
+                : dev.Kind == DeviceKind.Cpu ? TrainOptions.DefaultCpuIterations : TrainOptions.DefaultGpuIterations);
+        if (resume != null) Restore(resume);
+        dev.Synchronize();
+    }
+
+    public TrainOptions Options { get; }
+    public ImageDataset Data { get; }
+    public Sequential G { get; }
+    public Sequential D { get; }
+    public long Iteration { get; private set; }
+    public long TargetIterations { get; }
+    public IReadOnlyList<MetricsRecord> History => history;
+    string CheckpointDir => Path.Combine(Options.OutDir, "checkpoints");
+
+    void FillNoise(NoiseGenerator rng, Tensor t)
+    {
+        if (Options.Noise == NoiseDistribution.Uniform) rng.Uniform(t, -1f, 1f);
+        else rng.Normal(t);
+    }
+
+    /// <summary>One iteration: k discriminator updates, then one generator update.</summary>
+    public LossStats Step()
+    {
+        Tensor fake = null!;
+        // (1) Update D: maximize log D(x) + log(1 - D(G(z))) (or the chosen loss's critic objective).
+        D.ParameterGradients = true;
+        for (int k = 0; k < Options.EffectiveDSteps; k++)
+        {
+            sampler.NextBatch(hostBatch, hostLabels);
+            real.CopyFrom(hostBatch);
+            FillNoise(noise, z);
+            fake = G.Forward(z);
+            optD.ZeroGrad();
+            var realLogits = D.Forward(real);
+            D.Backward(loss.DiscriminatorReal(realLogits), inputGradient: false);
+            // G(z) is treated as a constant here (PyTorch's fake.detach()): no gradient flows into G.
+            var fakeLogits = D.Forward(fake);
+            D.Backward(loss.DiscriminatorFake(fakeLogits), inputGradient: false);
+            optD.Step();
+            if (Options.Loss == GanLossKind.Wgan)
+                foreach (var p in D.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
+        }
+
+        // (2) Update G: maximize log D(G(z)) (non-saturating; or the chosen loss's generator objective).
+        // D's parameters are frozen for this pass: only the gradient with respect to its input is needed.
+        D.ParameterGradients = false;
+        optG.ZeroGrad();
+        var logits = D.Forward(fake);
+        var dFake = D.Backward(loss.Generator(logits), inputGradient: true)!;
+        G.Backward(dFake, inputGradient: false);
+        optG.Step();
+        D.ParameterGradients = true;
+
+        Iteration++;
+        return loss.ReadStats();
+    }
+
+    /// <summary>Trains until the iteration budget, a stop request or divergence.</summary>
+    public TrainResult Run(CancellationToken stop, Action<TrainProgress>? progress = null)
+    {
+        Directory.CreateDirectory(Options.OutDir);
+        File.WriteAllText(Path.Combine(Options.OutDir, "config.json"), JsonSerializer.Serialize(Options, Checkpoint.Json));
+        LoadHistory();
+        var clock = Stopwatch.StartNew();
+        long startIteration = Iteration;
+        var windowClock = Stopwatch.StartNew();
+        long windowStart = Iteration;
+        double imagesPerIteration = (double)Options.BatchSize * Options.EffectiveDSteps;
+        double rate = 0;
+        while (Iteration < TargetIterations)
+        {
+            if (stop.IsCancellationRequested)
+            {
+                SaveCheckpoint();
+                return Result(TrainOutcome.Interrupted, clock, startIteration, $"stopped at iteration {Iteration}; checkpoint {lastCheckpoint}");
+            }
+            var s = Step();
+            if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
+            {
+                string kept = lastCheckpoint != null ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint had been written yet";
+                return Result(TrainOutcome.Diverged, clock, startIteration,
+                    $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}");
+            }
+            if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations)
+            {
+                rate = (Iteration - windowStart) * imagesPerIteration / Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
+                windowClock.Restart();
+                windowStart = Iteration;
+                var rec = new MetricsRecord(Iteration, sampler.State.Epoch, s.D, s.G, s.DOfX, s.DOfGzBeforeD, s.DOfGzAfterD, rate,
+                    clock.Elapsed.TotalSeconds);
+                history.Add(rec);
+                File.AppendAllText(Path.Combine(Options.OutDir, "metrics.jsonl"), JsonSerializer.Serialize(rec, JsonLine) + "\n");
+                var eta = rate > 0 ? TimeSpan.FromSeconds((TargetIterations - Iteration) * imagesPerIteration / rate) : TimeSpan.Zero;
+                progress?.Invoke(new TrainProgress(rec, TargetIterations, sampler.BatchesPerEpoch, eta));
+            }
+            if (Iteration % Options.SampleEvery == 0) SaveSamples(Path.Combine(Options.OutDir, "samples", $"iter_{Iteration:D6}.png"));
+            if (Iteration % Options.CheckpointEvery == 0) SaveCheckpoint();
+        }
+        string grid = Path.Combine(Options.OutDir, "samples", "final.png");
+        SaveSamples(grid);
+        if (lastCheckpoint == null || !lastCheckpoint.EndsWith(Checkpoint.FileName(Iteration), StringComparison.Ordinal)) SaveCheckpoint();
+        return Result(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations", grid);
+    }
+
+    static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    TrainResult Result(TrainOutcome outcome, Stopwatch clock, long startIteration, string message, string? grid = null)
+    {
+        if (history.Count > 0) LossPlot.Save(Path.Combine(Options.OutDir, "loss.svg"), history);
+        double ips = (Iteration - startIteration) * (double)Options.BatchSize * Options.EffectiveDSteps / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        return new TrainResult(outcome, Iteration, lastCheckpoint, grid, clock.Elapsed, ips, message);
+    }
+
+    void LoadHistory()
+    {
+        history.Clear();
+        string path = Path.Combine(Options.OutDir, "metrics.jsonl");
+        if (!File.Exists(path)) return;
+        foreach (var line in File.ReadLines(path))
+        {
+            try
+            {
+                var rec = JsonSerializer.Deserialize<MetricsRecord>(line, JsonLine);
+                if (rec != null && rec.Iteration <= Iteration) history.Add(rec);
+            }
+            catch (JsonException) { /* a torn last line from a killed run: skip it */ }
+        }
+    }
+
+    /// <summary>G in evaluation mode (BatchNorm running statistics) on the fixed noise; returns (N, C, H, W) in [-1, 1].</summary>
+    public float[] SampleFixed()
+    {
+        G.Training = false;
+        var images = G.Forward(fixedZ).ToArray();
+        G.Training = true;
+        return images;
+    }
+
+    public void SaveSamples(string path)
+    {
+        var m = Options.Model;
+        SampleGrid.Save(path, SampleFixed(), Math.Min(64, Options.BatchSize), m.Channels, m.ImageSize, m.ImageSize);
+    }
+
+    public string SaveCheckpoint()
+    {
+        var tensors = new Dictionary<string, (int[], float[])>();
+        foreach (var (name, t) in NamedTensors()) tensors[name] = (t.Shape, t.ToArray());
+        var state = new TrainState
+        {
+            Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
+            NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
+        };
+        string path = Path.Combine(CheckpointDir, Checkpoint.FileName(Iteration));
+        new Checkpoint { State = state, Tensors = tensors }.Save(path);
+        lastCheckpoint = path;
+        // Keep the newest few; older ones go only after the new one is safely on disk.
+        var all = Directory.GetFiles(CheckpointDir, "checkpoint_*.gpugan").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        for (int i = 0; i < all.Count - Options.KeepCheckpoints; i++) File.Delete(all[i]);
+        return path;
+    }
+
+    IEnumerable<(string Name, Tensor Value)> NamedTensors()
+    {
+        foreach (var p in G.Parameters) yield return (p.Name, p.Value);
+        foreach (var b in G.Buffers) yield return b;
+        foreach (var p in D.Parameters) yield return (p.Name, p.Value);
+        foreach (var b in D.Buffers) yield return b;
+        foreach (var (n, t) in optG.State) yield return ($"optG.{n}", t);
+        foreach (var (n, t) in optD.State) yield return ($"optD.{n}", t);
+    }
+
+    void Restore(Checkpoint c)
+    {
+        LoadTensors(c, NamedTensors(), "checkpoint");
+        Iteration = c.State.Iteration;
+        sampler.State = new SamplerState(c.State.SamplerEpoch, c.State.SamplerBatch);
+        noise.Counter = c.State.NoiseCounter;
+        optD.Steps = c.State.DSteps;
+        optG.Steps = c.State.GSteps;
+        lastCheckpoint = null;
+    }
+
+    /// <summary>Copies every named tensor from a checkpoint; a missing or differently shaped one is an error.</summary>
+    public static void LoadTensors(Checkpoint c, IEnumerable<(string Name, Tensor Value)> targets, string what)
+    {
+        foreach (var (name, t) in targets)
+        {
+            if (!c.Tensors.TryGetValue(name, out var saved))
+                throw new CheckpointException($"{what}: has no tensor '{name}': it was made for another model");
+            if (!saved.Shape.AsSpan().SequenceEqual(t.Shape))
+                throw new CheckpointException($"{what}: tensor '{name}' is ({string.Join(", ", saved.Shape)}), the model needs ({t.ShapeText})");
+            t.CopyFrom(saved.Data);
+        }
+    }
+
+    public void Dispose()
+    {
+        G.Dispose();
+        D.Dispose();
+        optD.Dispose();
+        optG.Dispose();
+        loss.Dispose();
+        real.Dispose();
+        z.Dispose();
+        fixedZ.Dispose();
+    }
+}

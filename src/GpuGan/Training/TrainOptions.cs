@@ -1,0 +1,56 @@
+using GpuGan.Losses;
+using GpuGan.Models;
+
+namespace GpuGan.Training;
+
+public enum NoiseDistribution { Normal, Uniform }
+
+/// <summary>Every option of a training run and its default, in one place (saved as config.json and in checkpoints).</summary>
+public sealed record TrainOptions
+{
+    public ModelConfig Model { get; init; } = new();
+    /// <summary>IDX file, folder of IDX files, or image folder; null: the embedded MNIST subset.</summary>
+    public string? DataPath { get; init; }
+    public string OutDir { get; init; } = "runs/dcgan";
+    /// <summary>Stop after this many iterations (G updates); null: use Epochs, or the device default.</summary>
+    public long? Iterations { get; init; }
+    public int? Epochs { get; init; }
+    public ulong Seed { get; init; } = 1;
+    public int BatchSize { get; init; } = 64;
+    public float LrD { get; init; } = 2e-4f;
+    public float LrG { get; init; } = 2e-4f;
+    public float Beta1 { get; init; } = 0.5f;
+    public float Beta2 { get; init; } = 0.999f;
+    public GanLossKind Loss { get; init; } = GanLossKind.Bce;
+    /// <summary>D updates per G update; null: 5 for wgan, else 1.</summary>
+    public int? DSteps { get; init; }
+    /// <summary>WGAN critic weight clipping bound.</summary>
+    public float Clip { get; init; } = 0.01f;
+    public NoiseDistribution Noise { get; init; } = NoiseDistribution.Normal;
+    public int CheckpointEvery { get; init; } = 500;
+    public int KeepCheckpoints { get; init; } = 3;
+    public int SampleEvery { get; init; } = 500;
+    public int LogEvery { get; init; } = 10;
+
+    /// <summary>Iterations when neither --iterations nor --epochs is given: full DCGAN schedule on a GPU,
+    /// a short run on the CPU accelerator (its scalar kernels make an iteration take seconds).</summary>
+    public const long DefaultGpuIterations = 2000;
+    public const long DefaultCpuIterations = 30;
+
+    public int EffectiveDSteps => DSteps ?? (Loss == GanLossKind.Wgan ? 5 : 1);
+
+    public void Validate()
+    {
+        Model.Validate();
+        if (BatchSize < 2) throw new ArgumentException($"--batch-size {BatchSize}: must be >= 2 (BatchNorm needs more than one sample)");
+        if (Iterations is < 1) throw new ArgumentException($"--iterations {Iterations}: must be >= 1");
+        if (Epochs is < 1) throw new ArgumentException($"--epochs {Epochs}: must be >= 1");
+        if (Iterations.HasValue && Epochs.HasValue) throw new ArgumentException("give --iterations or --epochs, not both");
+        if (!(LrD > 0) || !(LrG > 0)) throw new ArgumentException("--lr, --lr-d and --lr-g must be > 0");
+        if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new ArgumentException("--beta1 and --beta2 must be in [0, 1)");
+        if (DSteps is < 1) throw new ArgumentException($"--d-steps {DSteps}: must be >= 1");
+        if (!(Clip > 0)) throw new ArgumentException($"--clip {Clip}: must be > 0");
+        if (CheckpointEvery < 1 || SampleEvery < 1 || LogEvery < 1) throw new ArgumentException("--checkpoint-every, --sample-every and --log-every must be >= 1");
+        if (KeepCheckpoints < 1) throw new ArgumentException("--keep-checkpoints must be >= 1");
+    }
+}

@@ -1,0 +1,17 @@
+namespace GpuGan.Training;
+
+/// <summary>Where a run stands between two iterations: everything besides tensors that resume needs.</summary>
+public sealed record TrainState
+{
+    public required TrainOptions Options { get; init; }
+    /// <summary>Completed iterations (G updates).</summary>
+    public long Iteration { get; init; }
+    public long SamplerEpoch { get; init; }
+    public int SamplerBatch { get; init; }
+    /// <summary>Philox counter of the training noise stream.</summary>
+    public ulong NoiseCounter { get; init; }
+    public long DSteps { get; init; }
+    public long GSteps { get; init; }
+    public string Device { get; init; } = "";
+    public DateTime SavedUtc { get; init; }
+}
