@@ -33,6 +33,7 @@ public static class BenchTable
         double sumT = torch.Sum(r => r.MedianMs), sumG = gpugan?.Sum(r => r.MedianMs) ?? 0;
         Console.WriteLine(new string('-', w + 56));
         Console.WriteLine($"{"sum of medians".PadRight(w)}  {sumT.ToString("F3", Inv),10} {"",8}  {(gpugan is null ? "-" : sumG.ToString("F3", Inv)),10} {"",8}  {Ratio(sumT, gpugan is null ? null : sumG),12}");
+        if (gpugan is null) Console.WriteLine(GpuGanSide.NotWired);
         Console.WriteLine("GFLOP/s: convolutions and linear layers count 2 FLOPs per multiply-add; element-wise, BatchNorm,");
         Console.WriteLine("loss and Adam rows use nominal per-element counts (see OpShape.Flops). Ratio > 1: GpuGan slower.");
     }
@@ -49,6 +50,7 @@ public static class BenchTable
         Row("peak RSS MiB", torch.PeakRssKiB / 1024.0, gpugan is null ? null : gpugan.PeakRssKiB / 1024.0, "F0", ratio: false);
         Row("last loss D", torch.LastLossD, gpugan?.LastLossD, "F3", ratio: false);
         Row("last loss G", torch.LastLossG, gpugan?.LastLossG, "F3", ratio: false);
+        if (gpugan is null) Console.WriteLine(GpuGanSide.NotWired);
     }
 
     static void Row(string name, double torch, double? gpugan, string fmt, bool ratio) =>
