@@ -22,20 +22,21 @@ public static class BenchTable
         var t = torch.ToDictionary(r => r.Op);
         var g = gpugan?.ToDictionary(r => r.Op) ?? [];
         int w = Math.Max(2, ops.Max(op => op.Name.Length));
-        Console.WriteLine($"{"op".PadRight(w)}  {"torch ms",10} {"GFLOP/s",8}  {"GpuGan ms",10} {"GFLOP/s",8}  {"GpuGan/torch",12}");
-        Console.WriteLine(new string('-', w + 56));
+        Console.WriteLine($"{"op".PadRight(w)}  {"torch ms",10} {"min",8} {"GFLOP/s",8}  {"GpuGan ms",10} {"GFLOP/s",8}  {"GpuGan/torch",12}");
+        Console.WriteLine(new string('-', w + 65));
         foreach (var op in ops)
         {
             t.TryGetValue(op.Name, out var a);
             g.TryGetValue(op.Name, out var b);
-            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Gf(a),8}  {Ms(b),10} {Gf(b),8}  {Ratio(a?.MedianMs, b?.MedianMs),12}");
+            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Min(a),8} {Gf(a),8}  {Ms(b),10} {Gf(b),8}  {Ratio(a?.MedianMs, b?.MedianMs),12}");
         }
         double sumT = torch.Sum(r => r.MedianMs), sumG = gpugan?.Sum(r => r.MedianMs) ?? 0;
-        Console.WriteLine(new string('-', w + 56));
-        Console.WriteLine($"{"sum of medians".PadRight(w)}  {sumT.ToString("F3", Inv),10} {"",8}  {(gpugan is null ? "-" : sumG.ToString("F3", Inv)),10} {"",8}  {Ratio(sumT, gpugan is null ? null : sumG),12}");
+        Console.WriteLine(new string('-', w + 65));
+        Console.WriteLine($"{"sum of medians".PadRight(w)}  {sumT.ToString("F3", Inv),10} {"",8} {"",8}  {(gpugan is null ? "-" : sumG.ToString("F3", Inv)),10} {"",8}  {Ratio(sumT, gpugan is null ? null : sumG),12}");
         if (gpugan is null) Console.WriteLine(GpuGanSide.NotWired);
-        Console.WriteLine("GFLOP/s: convolutions and linear layers count 2 FLOPs per multiply-add; element-wise, BatchNorm,");
-        Console.WriteLine("loss and Adam rows use nominal per-element counts (see OpShape.Flops). Ratio > 1: GpuGan slower.");
+        Console.WriteLine("torch ms / GpuGan ms: median per call; min: fastest call. GFLOP/s at the median: convolutions and linear");
+        Console.WriteLine("layers count 2 FLOPs per multiply-add; element-wise, BatchNorm, loss and Adam rows use nominal per-element counts (see OpShape.Flops).");
+        Console.WriteLine("GpuGan/torch: ratio of medians, > 1 means GpuGan is slower.");
     }
 
     public static void Train(TrainResult torch, TrainResult? gpugan)
@@ -57,6 +58,7 @@ public static class BenchTable
         Console.WriteLine($"{name,-22} {torch.ToString(fmt, Inv),12} {(gpugan is double g ? g.ToString(fmt, Inv) : "-"),12} {(ratio ? Ratio(torch, gpugan) : ""),13}");
 
     static string Ms(BenchResult? r) => r is null ? "-" : r.MedianMs.ToString(r.MedianMs < 1 ? "F4" : "F3", Inv);
+    static string Min(BenchResult? r) => r is null ? "-" : r.MinMs.ToString(r.MinMs < 1 ? "F4" : "F3", Inv);
     static string Gf(BenchResult? r) => r is null ? "-" : r.Gflops.ToString("F2", Inv);
     static string Ratio(double? torch, double? gpugan) =>
         torch is double a && gpugan is double b && a > 0 ? (b / a).ToString("F2", Inv) + "x" : "-";
