@@ -11,6 +11,7 @@ public static class BenchTable
     {
         Console.WriteLine($"== GpuGan.Bench {title} ==");
         Console.WriteLine($"machine : {m}");
+        Console.WriteLine($"load    : {m.LoadAverage} before the run, {MachineInfo.LoadAverageNow()} after (1/5/15 min; > {m.LogicalCores} means other work shared the cores)");
         Console.WriteLine($"threads : libtorch {o.Threads} (torch.set_num_threads, separate process); TorchSharp {torchSharpVersion}");
         Console.WriteLine($"model   : default DCGAN 28x28x1, z {DcganShapes.Nz}, batch {DcganShapes.Batch}");
     }

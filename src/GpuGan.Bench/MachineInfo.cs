@@ -3,14 +3,19 @@ using System.Runtime.InteropServices;
 namespace GpuGan.Bench;
 
 /// <summary>The machine a benchmark ran on (for the table header and the JSON report).</summary>
-public sealed record MachineInfo(string Processor, int LogicalCores, int? PhysicalCores, string Os, string DotNet)
+public sealed record MachineInfo(string Processor, int LogicalCores, int? PhysicalCores, string Os, string DotNet, string LoadAverage)
 {
     public static MachineInfo Current() => new(
         CpuInfoField("model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
         Environment.ProcessorCount,
         int.TryParse(CpuInfoField("cpu cores"), out var c) ? c : null,
         OsName(),
-        RuntimeInformation.FrameworkDescription);
+        RuntimeInformation.FrameworkDescription,
+        LoadAverageNow());
+
+    /// <summary>1/5/15-minute load averages from /proc/loadavg (other work on the cores skews the figures).</summary>
+    public static string LoadAverageNow() =>
+        string.Join(' ', ReadLines("/proc/loadavg").FirstOrDefault()?.Split(' ').Take(3) ?? ["?"]);
 
     public override string ToString() =>
         $"{Processor}, {LogicalCores} logical cores{(PhysicalCores is int p ? $" ({p} physical per package)" : "")}, {Os}, {DotNet}";
