@@ -23,30 +23,25 @@ public static class GpuBackendCompiler
 {
     public enum Target { Ptx, OpenCL }
 
-    // One context and one backend per target for the whole test run. Compilation goes through the lock:
-    // test classes run in parallel and a backend is not documented as thread-safe.
-    static readonly object Gate = new();
-    static Context? context;
-    static PTXBackend? ptx;
-    static CLBackend? openCl;
-
     /// <summary>
-    /// The options that shape code generation come from production (ComputeDevice.GpuCodegenOptions: O2,
-    /// EnableAlgorithms), so the test compiles what a CUDA/OpenCL run would. The CPU device is registered only
-    /// because the context wants one; no accelerator is created and no GPU runtime is loaded.
+    /// A fresh context and backend for every compilation: after a rejected kernel ILGPU's context is left in
+    /// a broken state (later compilations in it fail with NullReferenceException), so sharing one would let
+    /// one failure cascade into unrelated test cases. The options that shape code generation come from
+    /// production (ComputeDevice.GpuCodegenOptions: O2, EnableAlgorithms), so the test compiles what a
+    /// CUDA/OpenCL run would. The CPU device is registered only because the context wants one; no accelerator
+    /// is created and no GPU runtime is loaded.
     /// </summary>
-    static void EnsureCreated()
+    static Backend CreateBackend(Context context, Target target)
     {
-        if (context != null) return;
-        context = Context.Create(b => ComputeDevice.GpuCodegenOptions(b.CPU()));
-        // SM 8.0 / PTX ISA 8.0 (Ampere, CUDA 12): constructing the backend needs no driver.
-        ptx = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_80),
-            CudaArchitecture.SM_80, CudaInstructionSet.ISA_80, null);
+        if (target == Target.Ptx)
+            // SM 8.0 / PTX ISA 8.0 (Ampere, CUDA 12): constructing the backend needs no driver.
+            return new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_80),
+                CudaArchitecture.SM_80, CudaInstructionSet.ISA_80, null);
         // What a mainstream AMD or Intel OpenCL 2.0 GPU offers: generic address space and 64-bit atomics;
         // deliberately no fp64 (many consumer/integrated GPUs lack or emulate it) and no fp16 or sub-groups.
         var capabilities = new CLCapabilityContext(
             float16: false, float64: false, genericAddressSpace: true, int64_Atomics: true, subGroups: false);
-        openCl = new CLBackend(context, capabilities, CLDeviceVendor.AMD, CLCVersion.CL20);
+        return new CLBackend(context, capabilities, CLDeviceVendor.AMD, CLCVersion.CL20);
     }
 
     public static bool IsImplicitlyGrouped(MethodInfo kernel)
@@ -56,33 +51,28 @@ public static class GpuBackendCompiler
             || first == typeof(LongIndex1D) || first == typeof(LongIndex2D) || first == typeof(LongIndex3D);
     }
 
-    /// <summary>Compiles one kernel; throws whatever the backend throws when it rejects the kernel.</summary>
-    public static CompiledKernel Compile(Target target, MethodInfo kernel)
+    /// <summary>
+    /// Compiles one kernel and returns the PTX assembly or the OpenCL C source; throws whatever the backend
+    /// throws when it rejects the kernel (usually InternalCompilerException wrapping the cause). options
+    /// replaces the production context options (for the tests that show what happens without them).
+    /// </summary>
+    public static string Compile(Target target, MethodInfo kernel, Func<Context.Builder, Context.Builder>? options = null)
     {
+        options ??= b => ComputeDevice.GpuCodegenOptions(b.CPU());
         var entry = IsImplicitlyGrouped(kernel)
             ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel)
             : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
-        lock (Gate)
-        {
-            EnsureCreated();
-            Backend backend = target == Target.Ptx ? ptx! : openCl!;
-            return backend.Compile(entry, KernelSpecialization.Empty);
-        }
+        using var context = Context.Create(b => options(b));
+        using var backend = CreateBackend(context, target);
+        var compiled = backend.Compile(entry, KernelSpecialization.Empty);
+        return target == Target.Ptx ? ((PTXCompiledKernel)compiled).PTXAssembly : ((CLCompiledKernel)compiled).Source;
     }
 
     /// <summary>PTX text. It cannot be assembled here (no ptxas / CUDA driver on this machine).</summary>
-    public static string CompilePtx(MethodInfo kernel)
-    {
-        var compiled = (PTXCompiledKernel)Compile(Target.Ptx, kernel);
-        return compiled.PTXAssembly;
-    }
+    public static string CompilePtx(MethodInfo kernel) => Compile(Target.Ptx, kernel);
 
     /// <summary>OpenCL C source as ILGPU would hand it to clBuildProgram.</summary>
-    public static string CompileOpenCLSource(MethodInfo kernel)
-    {
-        var compiled = (CLCompiledKernel)Compile(Target.OpenCL, kernel);
-        return compiled.Source;
-    }
+    public static string CompileOpenCLSource(MethodInfo kernel) => Compile(Target.OpenCL, kernel);
 
     /// <summary>clang-14 or clang on the PATH, or null.</summary>
     public static readonly Lazy<string?> Clang = new(() =>
