@@ -29,9 +29,12 @@ public static class Philox
         r0 = c0; r1 = c1; r2 = c2; r3 = c3;
     }
 
+    // The (int) casts are exact (at most 2^24) and keep the conversion in 32 bits: uint -> float compiles to
+    // IL conv.r.un, which ILGPU lowers through double, and OpenCL devices without fp64 reject the kernel.
+
     /// <summary>Uniform in [0, 1) with 24 random bits (every value exactly representable as float).</summary>
-    public static float ToUnit(uint bits) => (bits >> 8) * (1f / 16777216f);
+    public static float ToUnit(uint bits) => (int)(bits >> 8) * (1f / 16777216f);
 
     /// <summary>Uniform in (0, 1]: safe for log in Box-Muller.</summary>
-    public static float ToUnitOpenZero(uint bits) => ((bits >> 8) + 1u) * (1f / 16777216f);
+    public static float ToUnitOpenZero(uint bits) => (int)((bits >> 8) + 1u) * (1f / 16777216f);
 }

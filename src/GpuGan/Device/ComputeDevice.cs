@@ -57,6 +57,14 @@ public sealed class ComputeDevice : IDisposable
         return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu");
     }
 
+    /// <summary>
+    /// The context options that shape GPU code generation, shared with the backend compile tests.
+    /// EnableAlgorithms is required: without it XMath.Exp/Log (activations, losses, noise) have no PTX
+    /// implementation and the CUDA backend rejects those kernels.
+    /// </summary>
+    public static Context.Builder GpuCodegenOptions(Context.Builder b) =>
+        b.Optimize(OptimizationLevel.O2).EnableAlgorithms();
+
     /// <summary>auto: CUDA, else an OpenCL GPU, else the CPU accelerator. CPU OpenCL devices are never chosen automatically.</summary>
     public static ComputeDevice Create(DeviceSpec spec, bool profiling = false, int cpuThreads = 0)
     {
@@ -66,7 +74,7 @@ public sealed class ComputeDevice : IDisposable
         {
             context = Context.Create(b =>
             {
-                b.Cuda().OpenCL(_ => true).Optimize(OptimizationLevel.O2);
+                GpuCodegenOptions(b.Cuda().OpenCL(_ => true));
                 if (profiling) b.Profiling();
             });
         }
