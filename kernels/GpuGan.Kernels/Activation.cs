@@ -15,7 +15,13 @@ public enum ActivationKind
 /// <summary>y = f(x), elementwise.</summary>
 public static class ActivationForward
 {
-    public static void Kernel(Index1D i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope)
+    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, x, y, kind, slope);
+    }
+
+    static void At(int i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope)
     {
         float v = x[i];
         y[i] = kind switch
@@ -35,7 +41,13 @@ public static class ActivationForward
 /// </summary>
 public static class ActivationBackward
 {
-    public static void Kernel(Index1D i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope)
+    public static void Kernel(Index1D thread, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, y, dy, dx, kind, slope);
+    }
+
+    static void At(int i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope)
     {
         float o = y[i], g = dy[i];
         dx[i] = kind switch

@@ -9,8 +9,13 @@ namespace GpuGan.Kernels;
 /// </summary>
 public static class BatchNormBackwardSums
 {
-    public static void PerThread(Index1D c, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean,
-        ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l)
+    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, dy, mean, invStd, sums, dGamma, dBeta, l);
+    }
+
+    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l)
     {
         float m = mean[c], s = invStd[c];
         float sumDy = 0f, sumDyXhat = 0f;
@@ -66,8 +71,13 @@ public static class BatchNormBackwardSums
 /// </summary>
 public static class BatchNormBackwardInput
 {
-    public static void Kernel(Index1D index, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx,
-        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)
+    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, x, dy, dx, mean, invStd, gamma, sums, bn);
+    }
+
+    static void At(int index, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)
     {
         var l = bn.Layout;
         int c = (index / l.Plane) % l.Channels;

@@ -11,8 +11,13 @@ namespace GpuGan.Kernels;
 /// </summary>
 public static class BatchNormStatistics
 {
-    public static void PerThread(Index1D c, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormParams bn)
+    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormParams bn, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, mean, invStd, runningMean, runningVar, bn);
+    }
+
+    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormParams bn)
     {
         var l = bn.Layout;
         float sum = 0f;

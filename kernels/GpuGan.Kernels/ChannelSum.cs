@@ -9,7 +9,13 @@ namespace GpuGan.Kernels;
 public static class ChannelSum
 {
     /// <summary>CPU accelerator: one thread per channel, summed per image plane then across images.</summary>
-    public static void PerThread(Index1D c, ArrayView<float> x, ArrayView<float> sums, ChannelLayout l)
+    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> sums, ChannelLayout l, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, sums, l);
+    }
+
+    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> sums, ChannelLayout l)
     {
         float total = 0f;
         for (int n = 0; n < l.Batch; n++)

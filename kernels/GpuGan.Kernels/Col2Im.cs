@@ -11,7 +11,13 @@ namespace GpuGan.Kernels;
 /// </summary>
 public static class Col2Im
 {
-    public static void Kernel(Index1D index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g)
+    public static void Kernel(Index1D thread, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, col, image, bias, hasBias, g);
+    }
+
+    static void At(int index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g)
     {
         int iw = index % g.InW;
         int t = index / g.InW;

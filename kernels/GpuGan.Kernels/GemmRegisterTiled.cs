@@ -11,11 +11,17 @@ public static class GemmRegisterTiled
 {
     public const int Tile = 4;
 
-    public static int ThreadCount(in GemmParams p) =>
+    public static int TileCount(in GemmParams p) =>
         p.OutputBatches * ((p.M + Tile - 1) / Tile) * ((p.N + Tile - 1) / Tile);
 
     // a, b, c: flat buffers addressed through p's offsets and strides
-    public static void Kernel(Index1D index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel(Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) KernelAt(i, a, b, c, p);
+    }
+
+    static void KernelAt(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
     {
         int tilesN = (p.N + Tile - 1) / Tile;
         int tilesM = (p.M + Tile - 1) / Tile;

@@ -8,7 +8,13 @@ namespace GpuGan.Kernels;
 /// </summary>
 public static class Im2Col
 {
-    public static void Kernel(Index1D index, ArrayView<float> image, ArrayView<float> col, ConvGeometry g)
+    public static void Kernel(Index1D thread, ArrayView<float> image, ArrayView<float> col, ConvGeometry g, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, image, col, g);
+    }
+
+    static void At(int index, ArrayView<float> image, ArrayView<float> col, ConvGeometry g)
     {
         int p = index % g.ColumnCols;
         int t = index / g.ColumnCols;

@@ -33,7 +33,13 @@ public struct LossParams
 /// </summary>
 public static class LossElementwise
 {
-    public static void Kernel(Index1D i, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p)
+    public static void Kernel(Index1D thread, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, logits, loss, grad, p);
+    }
+
+    static void At(int i, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p)
     {
         float l = logits[i];
         float t = p.Target;

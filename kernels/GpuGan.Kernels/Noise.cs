@@ -29,9 +29,15 @@ public static class NoiseFill
 {
     public static int ThreadCount(int length) => (length + 3) / 4;
 
-    public static void Kernel(Index1D block, ArrayView<float> x, NoiseParams p)
+    public static void Kernel(Index1D thread, ArrayView<float> x, NoiseParams p, ElementRange range)
     {
-        Philox.Block(p.Key0, p.Key1, p.Counter + (ulong)block.X, p.Stream, out uint r0, out uint r1, out uint r2, out uint r3);
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, x, p);
+    }
+
+    static void At(int block, ArrayView<float> x, NoiseParams p)
+    {
+        Philox.Block(p.Key0, p.Key1, p.Counter + (ulong)block, p.Stream, out uint r0, out uint r1, out uint r2, out uint r3);
         float v0, v1, v2, v3;
         if (p.Kind == NoiseKind.Normal)
         {

@@ -18,7 +18,13 @@ public struct AdamParams
 /// </summary>
 public static class AdamStep
 {
-    public static void Kernel(Index1D i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamParams p)
+    public static void Kernel(Index1D thread, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamParams p, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, w, grad, m, v, p);
+    }
+
+    static void At(int i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamParams p)
     {
         float g = grad[i];
         float wi = w[i];
@@ -46,7 +52,13 @@ public struct SgdParams
 /// <summary>SGD with optional momentum and L2 weight decay, PyTorch's formula (no dampening, no Nesterov).</summary>
 public static class SgdStep
 {
-    public static void Kernel(Index1D i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, SgdParams p)
+    public static void Kernel(Index1D thread, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, SgdParams p, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, w, grad, buffer, p);
+    }
+
+    static void At(int i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, SgdParams p)
     {
         float g = grad[i] + p.WeightDecay * w[i];
         if (p.Momentum != 0f)
@@ -61,7 +73,13 @@ public static class SgdStep
 /// <summary>w = clamp(w, -c, c): the original WGAN's critic weight clipping.</summary>
 public static class ClipWeights
 {
-    public static void Kernel(Index1D i, ArrayView<float> w, float c)
+    public static void Kernel(Index1D thread, ArrayView<float> w, float c, ElementRange range)
+    {
+        int end = range.End(thread);
+        for (int i = range.Start(thread); i < end; i++) At(i, w, c);
+    }
+
+    static void At(int i, ArrayView<float> w, float c)
     {
         w[i] = XMath.Clamp(w[i], -c, c);
     }

@@ -1,3 +1,4 @@
+using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -212,6 +213,13 @@ public sealed class ComputeDevice : IDisposable
         kernels[key] = k;
         return k;
     }
+
+    /// <summary>
+    /// How an elementwise kernel splits its elements: one per thread on a GPU; on the CPU accelerator one
+    /// contiguous run per worker thread, since each simulated thread costs microseconds there.
+    /// </summary>
+    public ElementRange Range(int length) =>
+        Family == KernelFamily.Gpu ? new ElementRange { Length = length, Chunk = 1 } : ElementRange.For(length, Accelerator.MaxNumThreads);
 
     public KernelScope Scope(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
 

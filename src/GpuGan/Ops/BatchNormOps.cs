@@ -30,8 +30,9 @@ public static class BatchNormOps
             {
                 using var _ = dev.Scope("BatchNormStatistics.PerThread", 3.0 * l.Length, 8.0 * l.Length);
                 var k = dev.Kernel("BatchNormStatistics.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                    ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerThread));
-                k(l.Channels, x, mean, invStd, runningMean, runningVar, bn);
+                    ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormStatistics.PerThread));
+                var r = dev.Range(l.Channels);
+                k(r.Threads, x, mean, invStd, runningMean, runningVar, bn, r);
             }
         }
         else
@@ -44,8 +45,9 @@ public static class BatchNormOps
         using (dev.Scope("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
         {
             var k = dev.Kernel("BatchNormForward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormForward.Kernel));
-            k(l.Length, x, y, mean, invStd, gamma, beta, l);
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormForward.Kernel));
+            var r = dev.Range(l.Length);
+            k(r.Threads, x, y, mean, invStd, gamma, beta, l, r);
         }
     }
 
@@ -65,15 +67,17 @@ public static class BatchNormOps
         {
             using var _ = dev.Scope("BatchNormBackwardSums.PerThread", 5.0 * l.Length, 8.0 * l.Length);
             var k = dev.Kernel("BatchNormBackwardSums.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerThread));
-            k(l.Channels, x, dy, mean, invStd, sums, dGamma, dBeta, l);
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormBackwardSums.PerThread));
+            var r = dev.Range(l.Channels);
+            k(r.Threads, x, dy, mean, invStd, sums, dGamma, dBeta, l, r);
         }
         if (!dx.HasValue) return;
         using (dev.Scope("BatchNormBackwardInput", 7.0 * l.Length, 12.0 * l.Length))
         {
             var k = dev.Kernel("BatchNormBackwardInput", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormBackwardInput.Kernel));
-            k(l.Length, x, dy, dx.Value, mean, invStd, gamma, sums, bn);
+                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardInput.Kernel));
+            var r = dev.Range(l.Length);
+            k(r.Threads, x, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
         }
     }
 }

@@ -12,8 +12,9 @@ public static class ChannelOps
     public static void AddBias(ComputeDevice dev, ArrayView<float> y, ArrayView<float> bias, ChannelLayout l)
     {
         using var _ = dev.Scope("AddChannelBias", l.Length, 8.0 * l.Length);
-        var k = dev.Kernel("AddChannelBias", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(AddChannelBias.Kernel));
-        k(l.Length, y, bias, l.Channels, l.Plane);
+        var k = dev.Kernel("AddChannelBias", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, ElementRange>(AddChannelBias.Kernel));
+        var r = dev.Range(l.Length);
+        k(r.Threads, y, bias, l.Channels, l.Plane, r);
     }
 
     // sums: (C) += sum over n, p of x: (N, C, P)
@@ -28,8 +29,9 @@ public static class ChannelOps
         else
         {
             using var _ = dev.Scope("ChannelSum.PerThread", l.Length, 4.0 * l.Length);
-            var k = dev.Kernel("ChannelSum.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ChannelLayout>(ChannelSum.PerThread));
-            k(l.Channels, x, sums, l);
+            var k = dev.Kernel("ChannelSum.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(ChannelSum.PerThread));
+            var r = dev.Range(l.Channels);
+            k(r.Threads, x, sums, l, r);
         }
     }
 }

@@ -10,14 +10,16 @@ public static class ElementwiseOps
     public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, float value)
     {
         using var _ = dev.Scope("Fill", 0, 4.0 * length);
-        var k = dev.Kernel("Fill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(Kernels.Fill.Kernel));
-        k(length, x, value);
+        var k = dev.Kernel("Fill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.Fill.Kernel));
+        var r = dev.Range(length);
+        k(r.Threads, x, value, r);
     }
 
     public static void Copy(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length)
     {
         using var _ = dev.Scope("Copy", 0, 8.0 * length);
-        var k = dev.Kernel("Copy", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(Kernels.Copy.Kernel));
-        k(length, x, y);
+        var k = dev.Kernel("Copy", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ElementRange>(Kernels.Copy.Kernel));
+        var r = dev.Range(length);
+        k(r.Threads, x, y, r);
     }
 }

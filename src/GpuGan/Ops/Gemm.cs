@@ -27,8 +27,9 @@ public static class Gemm
         else
         {
             using var _ = dev.Scope($"{name}:GemmRegisterTiled", flops, bytes);
-            var k = dev.Kernel("GemmRegisterTiled", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegisterTiled.Kernel));
-            k(GemmRegisterTiled.ThreadCount(p), a, b, c, p);
+            var k = dev.Kernel("GemmRegisterTiled", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, ElementRange>(GemmRegisterTiled.Kernel));
+            var r = dev.Range(GemmRegisterTiled.TileCount(p));
+            k(r.Threads, a, b, c, p, r);
         }
     }
 

@@ -13,8 +13,9 @@ public static class LossOps
     {
         using (dev.Scope($"LossElementwise.{p.Kind}", 10.0 * count, 12.0 * count))
         {
-            var k = dev.Kernel("LossElementwise", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossParams>(LossElementwise.Kernel));
-            k(count, logits, loss, grad, p);
+            var k = dev.Kernel("LossElementwise", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossParams, ElementRange>(LossElementwise.Kernel));
+            var r = dev.Range(count);
+            k(r.Threads, logits, loss, grad, p, r);
         }
         using (dev.Scope("LossMean", 6.0 * count, 8.0 * count))
         {

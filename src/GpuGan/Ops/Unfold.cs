@@ -13,8 +13,9 @@ public static class Unfold
     {
         Check(image, col, g);
         using var _ = dev.Scope("Im2Col", 0, 8.0 * g.ColumnLength);
-        var k = dev.Kernel("Im2Col", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvGeometry>(Kernels.Im2Col.Kernel));
-        k(g.ColumnLength, image, col, g);
+        var k = dev.Kernel("Im2Col", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ConvGeometry, ElementRange>(Kernels.Im2Col.Kernel));
+        var r = dev.Range(g.ColumnLength);
+        k(r.Threads, image, col, g, r);
     }
 
     // image: (N, C, InH, InW) written = sum of its taps in col (+ bias[c] when given)
@@ -22,9 +23,10 @@ public static class Unfold
     {
         Check(image, col, g);
         using var _ = dev.Scope("Col2Im", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength));
-        var k = dev.Kernel("Col2Im", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ConvGeometry>(Kernels.Col2Im.Kernel));
+        var k = dev.Kernel("Col2Im", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ConvGeometry, ElementRange>(Kernels.Col2Im.Kernel));
         // Without a bias the kernel never reads it; any valid view stands in.
-        k(g.ImageLength, col, image, bias ?? image, bias.HasValue ? 1 : 0, g);
+        var r = dev.Range(g.ImageLength);
+        k(r.Threads, col, image, bias ?? image, bias.HasValue ? 1 : 0, g, r);
     }
 
     static void Check(ArrayView<float> image, ArrayView<float> col, ConvGeometry g)
