@@ -1,7 +1,7 @@
 using System.Globalization;
 using GpuGan.Device;
 using GpuGan.Models;
-using GpuGan.Random;
+using GpuGan.Rng;
 using GpuGan.Training;
 
 namespace GpuGan.Cli;

@@ -2,7 +2,7 @@ using GpuGan.Device;
 using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Ops;
-using GpuGan.Random;
+using GpuGan.Rng;
 
 namespace GpuGan.Models;
 

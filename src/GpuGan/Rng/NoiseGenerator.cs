@@ -2,7 +2,7 @@ using GpuGan.Device;
 using GpuGan.Kernels;
 using GpuGan.Ops;
 
-namespace GpuGan.Random;
+namespace GpuGan.Rng;
 
 /// <summary>
 /// Device-side random numbers from Philox4x32-10. The whole state is (Seed, Counter): save both and the
