@@ -1,0 +1,154 @@
+using GpuGan.Cli;
+using GpuGan.Tests.Training;
+using GpuGan.Training;
+using Xunit;
+
+namespace GpuGan.Tests.Cli;
+
+/// <summary>The command line as a user meets it: exit codes, one-line errors, never a stack trace.</summary>
+public sealed class CliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args) => Run(CancellationToken.None, args);
+
+    static (int Code, string Out, string Err) Run(CancellationToken stop, params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(args, o, e, stop);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+
+    static void AssertOneLineError((int Code, string Out, string Err) r, int code, string mustContain)
+    {
+        Assert.Equal(code, r.Code);
+        string err = r.Err.TrimEnd();
+        Assert.StartsWith("gpugan: error: ", err);
+        Assert.DoesNotContain('\n', err);
+        Assert.DoesNotContain("   at ", err);
+        Assert.Contains(mustContain, err);
+    }
+
+    [Fact]
+    public void Help_lists_options_with_defaults()
+    {
+        var r = Run("train", "--help");
+        Assert.Equal(0, r.Code);
+        Assert.Contains("--batch-size N", r.Out);
+        Assert.Contains("(default: 64)", r.Out);
+        Assert.Contains("--lr X", r.Out);
+        Assert.Contains("on the CPU accelerator", r.Out);
+        Assert.Equal(2, Run().Code);
+        Assert.Equal(0, Run("sample", "--help").Code);
+    }
+
+    [Fact]
+    public void Train_then_resume_then_sample()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var r = Run(["train", "--data", data, "--out", run, "--iterations", "3", "--log-every", "1", .. Tiny]);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("[3/3]", r.Out);
+        Assert.Contains("Loss_D:", r.Out);
+        Assert.True(File.Exists(Path.Combine(run, "samples", "final.png")));
+
+        var resumed = Run("train", "--resume", run, "--iterations", "5", "--device", "cpu");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("iterations 3/5", resumed.Out);
+        Assert.Equal(5, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
+
+        string grid = Path.Combine(TinyRun.TempDir(), "grid.png");
+        var s = Run("sample", "--checkpoint", run, "--count", "10", "--out", grid, "--device", "cpu");
+        Assert.True(s.Code == 0, s.Err);
+        using var png = SixLabors.ImageSharp.Image.Load(grid);
+        Assert.Equal(8 * 10 + 2, png.Width);   // 8 columns of 8 px + 2 px gaps
+        Assert.Equal(2 * 10 + 2, png.Height);  // 2 rows
+    }
+
+    [Fact]
+    public void Resume_refuses_changed_training_options()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]).Code);
+        AssertOneLineError(Run("train", "--resume", run, "--lr", "0.01"), 2, "--lr differs");
+    }
+
+    [Fact]
+    public void Stop_request_exits_130_with_a_checkpoint()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        using var stop = new CancellationTokenSource();
+        stop.Cancel(); // as if Ctrl+C arrived during the first iteration
+        var r = Run(stop.Token, ["train", "--data", data, "--out", run, "--iterations", "50", .. Tiny]);
+        Assert.Equal(130, r.Code);
+        Assert.Contains("stopped at iteration 0", r.Out);
+        Assert.Equal(0, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
+    }
+
+    public static TheoryData<string[], int, string> BadInput() => new()
+    {
+        { ["train", "--batch-size", "abc"], 2, "--batch-size 'abc'" },
+        { ["train", "--lr", "-1"], 2, "--lr '-1'" },
+        { ["train", "--loss", "magic"], 2, "--loss 'magic'" },
+        { ["train", "--device", "quantum"], 1, "--device 'quantum'" },
+        { ["train", "--device", "cuda:7"], 1, "cuda" },
+        { ["train", "--frobnicate"], 2, "unknown option --frobnicate" },
+        { ["train", "--iterations"], 2, "--iterations needs a value" },
+        { ["train", "--iterations", "5", "--epochs", "2"], 2, "not both" },
+        { ["train", "--noise", "pink"], 2, "--noise 'pink'" },
+        { ["train", "--model", "gpt"], 2, "--model 'gpt'" },
+        { ["train", "--data", "/nonexistent/mnist", "--device", "cpu"], 1, "/nonexistent/mnist" },
+        { ["train", "--resume", "/nonexistent/run"], 1, "/nonexistent/run" },
+        { ["sample"], 2, "--checkpoint PATH is required" },
+        { ["sample", "--checkpoint", "/nonexistent.gpugan"], 1, "/nonexistent.gpugan" },
+        { ["fly"], 2, "unknown command 'fly'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInput))]
+    public void Bad_input_gives_one_line_and_a_nonzero_exit(string[] args, int code, string message) =>
+        AssertOneLineError(Run(args), code, message);
+
+    [Fact]
+    public void Idx_of_the_wrong_image_size_is_refused_naming_the_file()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir(), size: 12);
+        AssertOneLineError(Run(["train", "--data", data, .. Tiny]), 1, "12x12 but the model expects 8x8");
+    }
+
+    [Fact]
+    public void Corrupt_data_file_is_refused_naming_the_file()
+    {
+        string dir = TinyRun.WriteIdx(TinyRun.TempDir());
+        string images = Path.Combine(dir, "train-images-idx3-ubyte.gz");
+        var bytes = File.ReadAllBytes(images);
+        File.WriteAllBytes(images, bytes[..(bytes.Length / 2)]);
+        AssertOneLineError(Run(["train", "--data", dir, .. Tiny]), 1, "train-images-idx3-ubyte.gz");
+    }
+
+    [Fact]
+    public void Broken_or_mismatched_checkpoint_is_refused_and_left_alone()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]).Code);
+        string ckpt = Checkpoint.Resolve(run);
+
+        // Another model's checkpoint: the sampler's G does not match.
+        var c = Checkpoint.Load(ckpt);
+        string other = Path.Combine(TinyRun.TempDir(), "other.gpugan");
+        new Checkpoint { State = c.State with { Options = c.State.Options with { Model = c.State.Options.Model with { GeneratorWidth = 8 } } }, Tensors = c.Tensors }.Save(other);
+        AssertOneLineError(Run("sample", "--checkpoint", other, "--device", "cpu"), 1, "G.fc.weight");
+
+        // A damaged newer checkpoint: refused; the older one stays as it was.
+        byte[] good = File.ReadAllBytes(ckpt);
+        string damaged = Path.Combine(run, "checkpoints", Checkpoint.FileName(2));
+        File.WriteAllBytes(damaged, good[..(good.Length - 20)]);
+        AssertOneLineError(Run("train", "--resume", run, "--device", "cpu"), 1, "corrupt or truncated");
+        Assert.Equal(good, File.ReadAllBytes(ckpt));
+    }
+}
