@@ -1,0 +1,186 @@
+using GpuGan.Kernels;
+using GpuGan.Ops;
+using Xunit;
+
+namespace GpuGan.Tests.Kernels;
+
+public enum OpKind { Conv2d, ConvTranspose2d, Linear, BatchNorm, Activation, Loss, Adam, Sgd, ClipWeights }
+
+/// <summary>
+/// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
+/// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
+/// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
+/// </summary>
+public sealed record OpCase(string Name, OpKind Op)
+{
+    public int N { get; init; } = 1;
+    public int C { get; init; } = 1;
+    public int H { get; init; } = 1;
+    public int W { get; init; } = 1;
+    public int Cout { get; init; } = 1;
+    public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
+    public bool Bias { get; init; } = true;
+    public bool Training { get; init; } = true;
+    public bool Plane2d { get; init; }
+    public ActivationKind Act { get; init; }
+    public float Slope { get; init; } = 0.2f;
+    public LossKind Loss { get; init; }
+    public float Target { get; init; } = 1f;
+    public float LossWeight { get; init; } = 1f;
+    public float Scale { get; init; } = 4f;
+    public int Length { get; init; } = 1;
+    public float Lr { get; init; } = 2e-4f;
+    public float Beta1 { get; init; } = 0.5f;
+    public float Beta2 { get; init; } = 0.999f;
+    public float Eps { get; init; } = 1e-8f;
+    public float WeightDecay { get; init; }
+    public bool Decoupled { get; init; }
+    public float Momentum { get; init; }
+    public float Clip { get; init; } = 0.01f;
+    public int Steps { get; init; } = 3;
+    public int StartStep { get; init; } = 1;
+    public bool FreshState { get; init; } = true;
+    public bool Gpu { get; init; }
+
+    public OpProblem Instantiate(Random rng) => Op switch
+    {
+        OpKind.Conv2d or OpKind.ConvTranspose2d => new ConvProblem(this, rng),
+        OpKind.Linear => new LinearProblem(this, rng),
+        OpKind.BatchNorm => new BatchNormProblem(this, rng),
+        OpKind.Activation => new ActivationProblem(this, rng),
+        OpKind.Loss => new LossProblem(this, rng),
+        _ => new OptimizerProblem(this, rng),
+    };
+
+    public override string ToString() => Name;
+}
+
+/// <summary>The operator table (ggml test-backend-ops style): every case is one xunit test, by name.</summary>
+public static class OpCases
+{
+    public static readonly IReadOnlyList<OpCase> All = Build();
+    static readonly Dictionary<string, OpCase> byName = All.ToDictionary(c => c.Name);
+
+    public static OpCase Get(string name) => byName[name];
+
+    public static IEnumerable<object[]> AllNames => All.Select(c => new object[] { c.Name });
+    public static IEnumerable<object[]> GpuNames => All.Where(c => c.Gpu).Select(c => new object[] { c.Name });
+    public static IEnumerable<object[]> DeterminismNames => All
+        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear or OpKind.BatchNorm or OpKind.Loss or OpKind.Adam)
+        .Where((c, i) => i % 4 == 0 || c.Name.StartsWith("dcgan"))
+        .Select(c => new object[] { c.Name });
+
+    static string ConvName(string op, int n, int c, int h, int w, int cout, ConvOptions o, bool bias)
+    {
+        string s = $"{op}_n{n}_c{c}_{h}x{w}_co{cout}_k{o.KernelH}x{o.KernelW}_s{o.StrideH}x{o.StrideW}_p{o.PadH}x{o.PadW}";
+        if (o.OutputPadH != 0 || o.OutputPadW != 0) s += $"_op{o.OutputPadH}x{o.OutputPadW}";
+        return bias ? s : s + "_nobias";
+    }
+
+    static OpCase ConvCase(OpKind op, int n, int c, int h, int w, int cout, ConvOptions o, bool bias = true, bool gpu = false, string? name = null) =>
+        new(name ?? ConvName(op == OpKind.Conv2d ? "conv2d" : "convT2d", n, c, h, w, cout, o, bias), op)
+        { N = n, C = c, H = h, W = w, Cout = cout, Conv = o, Bias = bias, Gpu = gpu };
+
+    static List<OpCase> Build()
+    {
+        var all = new List<OpCase>();
+
+        // ---- Conv2d and ConvTranspose2d, generated: kernels 1-5 x strides 1-3, padding 0-2 cycling, odd and
+        // non-square images, batch 1-3, odd channel counts; every 5th one also on the GPU family.
+        int[][] images = [[7, 5], [6, 9], [5, 5], [8, 3], [9, 7], [4, 6], [3, 8]];
+        int idx = 0;
+        for (int k = 1; k <= 5; k++)
+        for (int s = 1; s <= 3; s++)
+        {
+            int p = (k + s + idx) % 3;
+            if (p > 0 && 2 * p >= k + 1 && k > 1) p = k / 2;              // keep padding plausible for the kernel
+            if (k == 1) p = idx % 2;
+            var img = images[idx % images.Length];
+            int n = 1 + idx % 3, cin = 1 + (idx * 2) % 3, cout = 1 + (idx * 3) % 5;
+            int h = Math.Max(img[0], k), w = Math.Max(img[1], k);
+            bool bias = idx % 4 != 3;
+            all.Add(ConvCase(OpKind.Conv2d, n, cin, h, w, cout, ConvOptions.Square(k, s, p), bias, gpu: idx % 5 == 0));
+            // transposed: output_padding 1 wherever the stride allows it on odd idx
+            int op = s > 1 && idx % 2 == 1 ? 1 : 0;
+            int th = Math.Max(2, img[1] - 2), tw = Math.Max(2, img[0] - 2);
+            var to = ConvOptions.Square(k, s, Math.Min(p, (k - 1)), op);
+            if ((th - 1) * s - 2 * to.PadH + k + op >= 1 && (tw - 1) * s - 2 * to.PadW + k + op >= 1)
+                all.Add(ConvCase(OpKind.ConvTranspose2d, n, cout, th, tw, cin, to, bias, gpu: idx % 5 == 2));
+            idx++;
+        }
+
+        // ---- hand-picked convolutions
+        all.Add(ConvCase(OpKind.Conv2d, 2, 3, 1, 1, 4, ConvOptions.Square(1), gpu: true));                       // 1x1 image
+        all.Add(ConvCase(OpKind.Conv2d, 1, 2, 6, 5, 3, new ConvOptions(3, 1, 2, 1, 1, 0)));                      // rectangular kernel, stride, pad
+        all.Add(ConvCase(OpKind.Conv2d, 2, 2, 5, 8, 3, new ConvOptions(2, 5, 1, 3, 0, 2), gpu: true));
+        all.Add(ConvCase(OpKind.Conv2d, 1, 1, 3, 3, 2, ConvOptions.Square(5, 1, 2)));                              // kernel larger than the image
+        all.Add(ConvCase(OpKind.ConvTranspose2d, 1, 2, 3, 4, 3, new ConvOptions(3, 2, 2, 3, 1, 0, 1, 2)));       // rectangular, output_padding (1,2)
+        all.Add(ConvCase(OpKind.ConvTranspose2d, 2, 3, 1, 1, 2, ConvOptions.Square(4, 1, 0)));                   // 1x1 input
+        all.Add(ConvCase(OpKind.ConvTranspose2d, 1, 3, 3, 3, 2, ConvOptions.Square(3, 3, 2, 2), gpu: true));     // p > k/2, output_padding 2
+        // a GEMM wider than one 64x64 GPU tile (M and N past 64, K past several 16-slices)
+        all.Add(ConvCase(OpKind.Conv2d, 1, 5, 9, 9, 67, ConvOptions.Square(3, 1, 0), name: "conv2d_gemm_tiles_5to67_9x9"));
+        // DCGAN's own shapes (MNIST 28x28), small batch
+        all.Add(ConvCase(OpKind.Conv2d, 2, 1, 28, 28, 64, ConvOptions.Square(4, 2, 1), name: "dcgan_D_conv1_1to64_28x28"));
+        all.Add(ConvCase(OpKind.Conv2d, 1, 64, 14, 14, 128, ConvOptions.Square(4, 2, 1), name: "dcgan_D_conv2_64to128_14x14"));
+        all.Add(ConvCase(OpKind.ConvTranspose2d, 1, 128, 7, 7, 64, ConvOptions.Square(4, 2, 1), name: "dcgan_G_convT1_128to64_7x7"));
+        all.Add(ConvCase(OpKind.ConvTranspose2d, 2, 64, 14, 14, 1, ConvOptions.Square(4, 2, 1), name: "dcgan_G_convT2_64to1_14x14"));
+
+        // ---- Linear
+        OpCase Lin(int n, int i, int o, bool bias = true, bool gpu = false, string? name = null) =>
+            new(name ?? $"linear_n{n}_{i}to{o}{(bias ? "" : "_nobias")}", OpKind.Linear) { N = n, C = i, Cout = o, Bias = bias, Gpu = gpu };
+        all.Add(Lin(1, 1, 1, gpu: true));
+        all.Add(Lin(1, 7, 5));
+        all.Add(Lin(3, 13, 9, gpu: true));
+        all.Add(Lin(2, 9, 4, bias: false));
+        all.Add(Lin(5, 70, 67, gpu: true));                 // past one 64-tile in every GEMM of the layer
+        all.Add(Lin(2, 100, 6272, name: "dcgan_G_linear_100to6272"));
+        all.Add(Lin(3, 6272, 1, name: "dcgan_D_linear_6272to1"));
+
+        // ---- BatchNorm (1d: plane 1; 2d) train and eval
+        OpCase Bn(int n, int c, int h, int w, bool twoD, bool training, bool gpu = false, string? name = null) =>
+            new(name ?? $"batchnorm{(twoD ? "2d" : "1d")}_{(training ? "train" : "eval")}_n{n}_c{c}" + (twoD ? $"_{h}x{w}" : ""), OpKind.BatchNorm)
+            { N = n, C = c, H = h, W = w, Plane2d = twoD, Training = training, Gpu = gpu };
+        all.Add(Bn(2, 3, 1, 1, false, true, gpu: true));    // two values per channel: the minimum for training
+        all.Add(Bn(5, 7, 1, 1, false, true));
+        all.Add(Bn(1, 3, 5, 7, true, true, gpu: true));     // batch 1 is fine in 2d: the plane gives the values
+        all.Add(Bn(3, 4, 3, 2, true, true));
+        all.Add(Bn(1, 5, 1, 1, false, false, gpu: true));   // eval: batch 1 in 1d is valid
+        all.Add(Bn(2, 3, 3, 5, true, false, gpu: true));
+        all.Add(Bn(2, 5, 17, 19, true, true, gpu: true));   // 646 values per channel: several rounds of a 256-thread group
+        all.Add(Bn(2, 128, 7, 7, true, true, name: "dcgan_G_batchnorm2d_128_7x7"));
+        all.Add(Bn(3, 64, 14, 14, true, false, name: "dcgan_G_batchnorm2d_eval_64_14x14"));
+
+        // ---- activations
+        foreach (var (kind, slope, len) in new[] { (ActivationKind.Relu, 0f, 37), (ActivationKind.LeakyRelu, 0.2f, 101), (ActivationKind.LeakyRelu, 0.01f, 5),
+                     (ActivationKind.Tanh, 0f, 63), (ActivationKind.Sigmoid, 0f, 129), (ActivationKind.Identity, 0f, 3), (ActivationKind.Relu, 0f, 1) })
+            all.Add(new($"act_{kind}{(kind == ActivationKind.LeakyRelu ? $"_{slope}" : "")}_{len}", OpKind.Activation) { Act = kind, Slope = slope, Length = len });
+
+        // ---- GAN loss terms (mean over the batch; gradient of weight * mean)
+        OpCase L(LossKind k, float t, int n, float scale = 4f, float weight = 1f) =>
+            new($"loss_{k}_t{t}_n{n}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.Loss)
+            { Loss = k, Target = t, Length = n, Scale = scale, LossWeight = weight };
+        all.Add(L(LossKind.BceWithLogits, 1f, 7));
+        all.Add(L(LossKind.BceWithLogits, 0f, 64));
+        all.Add(L(LossKind.BceWithLogits, 0.9f, 1));        // label smoothing, batch 1
+        all.Add(L(LossKind.BceWithLogits, 0f, 33, scale: 30f)); // large logits: the stable form must not overflow
+        all.Add(L(LossKind.LogOneMinusSigmoid, 0f, 9));
+        all.Add(L(LossKind.SquaredError, 1f, 5));
+        all.Add(L(LossKind.SquaredError, 0f, 16, weight: 0.5f));
+        all.Add(L(LossKind.Hinge, -1f, 11));
+        all.Add(L(LossKind.Hinge, 1f, 12, scale: 2f));
+        all.Add(L(LossKind.Linear, -1f, 3));
+        all.Add(L(LossKind.Linear, 1f, 8, weight: 10f));
+
+        // ---- optimizers
+        all.Add(new("adam_fresh_3steps_n37", OpKind.Adam) { Length = 37 });
+        all.Add(new("adam_l2_wd0.01_midtraining_n101", OpKind.Adam) { Length = 101, WeightDecay = 0.01f, FreshState = false, StartStep = 40 });
+        all.Add(new("adamw_wd0.1_n64", OpKind.Adam) { Length = 64, WeightDecay = 0.1f, Decoupled = true, Lr = 1e-3f, Beta1 = 0.9f });
+        all.Add(new("adamw_wd0.05_midtraining_n5", OpKind.Adam) { Length = 5, WeightDecay = 0.05f, Decoupled = true, FreshState = false, StartStep = 1000, Steps = 2 });
+        all.Add(new("sgd_momentum0.9_first_n33", OpKind.Sgd) { Length = 33, Lr = 0.05f, Momentum = 0.9f });
+        all.Add(new("sgd_momentum0.5_wd0.01_buffered_n7", OpKind.Sgd) { Length = 7, Lr = 0.1f, Momentum = 0.5f, WeightDecay = 0.01f, FreshState = false });
+        all.Add(new("sgd_plain_wd0.001_n10", OpKind.Sgd) { Length = 10, Lr = 0.01f, WeightDecay = 0.001f, FreshState = false });
+        all.Add(new("clip_0.01_n99", OpKind.ClipWeights) { Length = 99, Clip = 0.01f });
+        all.Add(new("clip_1.5_n4", OpKind.ClipWeights) { Length = 4, Clip = 1.5f });
+        return all;
+    }
+}

@@ -1,0 +1,121 @@
+using GpuGan.Device;
+using Xunit;
+
+namespace GpuGan.Tests.Kernels;
+
+public enum Role
+{
+    /// <summary>An input whose gradient the op writes (prefilled with NaN by the harness).</summary>
+    Input,
+    /// <summary>A parameter whose gradient the op accumulates (prefilled with random c: expect c + grad).</summary>
+    Param,
+    /// <summary>No gradient (running statistics, optimizer state...).</summary>
+    Const,
+}
+
+/// <summary>One named operand: its shape and the exact float values given to the device (the reference sees them as doubles).</summary>
+public sealed record Operand(string Name, int[] Shape, float[] Data, Role Role);
+
+public sealed class RunResult
+{
+    public Dictionary<string, float[]> Outputs { get; } = new();
+    public Dictionary<string, float[]> Grads { get; } = new();
+}
+
+/// <summary>
+/// One instantiated op test: random operands, a float64 reference forward and a device run (forward and,
+/// given an upstream gradient, backward). The generic harness (OpHarness) does the checking.
+/// </summary>
+public abstract class OpProblem
+{
+    public List<Operand> Operands { get; } = new();
+
+    /// <summary>The reference output that backward differentiates (L = sum g*y); null: forward-only op.</summary>
+    public abstract string? DifferentiatedOutput { get; }
+
+    /// <summary>A fixed upstream gradient (losses: the mean reduction's 1/N times the weight); null: random.</summary>
+    public virtual float[]? FixedUpstream => null;
+
+    /// <summary>Rough cost of one reference evaluation (multiply-adds), to size the finite-difference sample.</summary>
+    public abstract double ReferenceCost { get; }
+
+    public abstract Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v);
+
+    /// <summary>
+    /// Runs forward (outputs poisoned with NaN first) and, when upstream is given, backward: input gradients
+    /// poisoned with NaN, parameter gradients prefilled from paramGradPrefill.
+    /// </summary>
+    public abstract RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> paramGradPrefill);
+
+    protected Operand Add(string name, int[] shape, float[] data, Role role)
+    {
+        var o = new Operand(name, shape, data, role);
+        Operands.Add(o);
+        return o;
+    }
+
+    protected Operand Get(string name) => Operands.First(o => o.Name == name);
+
+    // ---- random data ----
+
+    protected static float[] Uniform(Random rng, int n, double lo = -1, double hi = 1)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(lo + (hi - lo) * rng.NextDouble());
+        return a;
+    }
+
+    /// <summary>Uniform in ±[minAbs, maxAbs]: keeps kinked functions away from their kink.</summary>
+    protected static float[] AwayFromZero(Random rng, int n, double minAbs, double maxAbs)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double m = minAbs + (maxAbs - minAbs) * rng.NextDouble();
+            a[i] = (float)(rng.Next(2) == 0 ? -m : m);
+        }
+        return a;
+    }
+
+    public static int Count(int[] shape) { int n = 1; foreach (int d in shape) n *= d; return n; }
+}
+
+/// <summary>Tensors of one device run, freed together.</summary>
+public sealed class TensorScope : IDisposable
+{
+    readonly ComputeDevice dev;
+    readonly List<Tensor> all = new();
+
+    public TensorScope(ComputeDevice dev) => this.dev = dev;
+
+    public Tensor Up(float[] data, params int[] shape)
+    {
+        var t = dev.Allocate(shape.Length == 0 ? [data.Length] : shape);
+        all.Add(t);
+        t.CopyFrom(data);
+        return t;
+    }
+
+    /// <summary>A tensor of NaN: anything the kernel fails to write stays NaN.</summary>
+    public Tensor Poisoned(params int[] shape)
+    {
+        var t = dev.Allocate(shape);
+        all.Add(t);
+        var nan = new float[t.Length];
+        Array.Fill(nan, float.NaN);
+        t.CopyFrom(nan);
+        return t;
+    }
+
+    public static void Poison(Tensor t)
+    {
+        var nan = new float[t.Length];
+        Array.Fill(nan, float.NaN);
+        t.CopyFrom(nan);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in all) t.Dispose();
+    }
+}

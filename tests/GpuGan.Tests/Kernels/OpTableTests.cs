@@ -1,0 +1,95 @@
+using GpuGan.Device;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GpuGan.Tests.Kernels;
+
+/// <summary>Every case of the operator table on the CPU kernel family.</summary>
+[Collection(CpuFamilyCollection.Name)]
+public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
+    public void Case(string name)
+    {
+        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
+        output.WriteLine($"{name}: {s:F3} s");
+    }
+
+    /// <summary>The same inputs twice: bit-identical outputs and gradients (no atomics, fixed summation order).</summary>
+    [Theory]
+    [MemberData(nameof(OpCases.DeterminismNames), MemberType = typeof(OpCases))]
+    public void Deterministic(string name)
+    {
+        var c = OpCases.Get(name);
+        var prep = OpHarness.Prepare(c, TestSeed.For(name));
+        var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+        var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+        AssertBitIdentical(a, b, TestSeed.Hint(name));
+    }
+
+    public static void AssertBitIdentical(RunResult a, RunResult b, string hint)
+    {
+        foreach (var (kind, x, y) in new[] { ("output", a.Outputs, b.Outputs), ("gradient", a.Grads, b.Grads) })
+        {
+            Assert.Equal(x.Keys.OrderBy(k => k), y.Keys.OrderBy(k => k));
+            foreach (var (key, first) in x)
+            {
+                var second = y[key];
+                for (int i = 0; i < first.Length; i++)
+                    if (BitConverter.SingleToInt32Bits(first[i]) != BitConverter.SingleToInt32Bits(second[i]))
+                        Assert.Fail($"{hint} {kind} {key}[{i}] differs between identical runs: {first[i]:R} vs {second[i]:R}");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The tiny cases of the table on the GPU kernel family (shared-memory GEMM, per-group reductions), simulated
+/// on the CPU accelerator as one 256-thread group.
+/// </summary>
+[Collection(GpuFamilyCollection.Name)]
+public class OpTableGpuFamilyTests(GpuFamilyOnCpuFixture fixture, ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(OpCases.GpuNames), MemberType = typeof(OpCases))]
+    public void Case(string name)
+    {
+        Assert.Equal(KernelFamily.Gpu, fixture.Device.Family);
+        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
+        output.WriteLine($"{name}: {s:F3} s");
+    }
+
+    /// <summary>Group reductions with barriers: identical inputs give identical bits on the GPU family too.</summary>
+    [Fact]
+    public void BatchNormAndGemmDeterministic()
+    {
+        foreach (var name in new[] { "batchnorm2d_train_n2_c5_17x19", "linear_n3_13to9" })
+        {
+            var prep = OpHarness.Prepare(OpCases.Get(name), TestSeed.For(name));
+            var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+            var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+            OpTableCpuTests.AssertBitIdentical(a, b, TestSeed.Hint(name));
+        }
+    }
+}
+
+public class OpTableShapeTests
+{
+    [Fact]
+    public void TableCoversTheRequiredShapes()
+    {
+        var all = OpCases.All;
+        var convs = all.Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d).ToList();
+        Assert.InRange(convs.Count, 30, 45);
+        for (int k = 1; k <= 5; k++) Assert.Contains(convs, c => c.Conv.KernelH == k);
+        for (int s = 1; s <= 3; s++) Assert.Contains(convs, c => c.Conv.StrideH == s);
+        for (int p = 0; p <= 2; p++) Assert.Contains(convs, c => c.Conv.PadH == p);
+        Assert.Contains(convs, c => c.Op == OpKind.ConvTranspose2d && c.Conv.OutputPadH == 1);
+        Assert.Contains(convs, c => c.N == 1);
+        Assert.Contains(convs, c => c.H != c.W && c.H % 2 == 1);
+        Assert.Contains(all, c => c.Op == OpKind.Linear && c.C % 2 == 1 && c.Cout % 2 == 1);
+        Assert.Equal(all.Count, all.Select(c => c.Name).Distinct().Count());
+        Assert.NotEmpty(OpCases.GpuNames);
+    }
+}

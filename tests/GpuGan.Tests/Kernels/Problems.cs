@@ -1,0 +1,437 @@
+using GpuGan.Device;
+using GpuGan.Kernels;
+using GpuGan.Ops;
+using GpuGan.Tests.Reference;
+using Xunit;
+
+namespace GpuGan.Tests.Kernels;
+
+/// <summary>Conv2d or ConvTranspose2d through Conv2dOps / ConvTranspose2dOps.</summary>
+public sealed class ConvProblem : OpProblem
+{
+    readonly OpCase c;
+    readonly RefConvShape s;
+    readonly bool transposed;
+
+    public ConvProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        transposed = c.Op == OpKind.ConvTranspose2d;
+        var o = c.Conv;
+        s = new RefConvShape(c.N, c.C, c.H, c.W, c.Cout, o.KernelH, o.KernelW, o.StrideH, o.StrideW, o.PadH, o.PadW, o.OutputPadH, o.OutputPadW);
+        Add("x", [c.N, c.C, c.H, c.W], Uniform(rng, c.N * c.C * c.H * c.W), Role.Input);
+        int[] wShape = transposed ? [c.C, c.Cout, o.KernelH, o.KernelW] : [c.Cout, c.C, o.KernelH, o.KernelW];
+        Add("w", wShape, Uniform(rng, Count(wShape)), Role.Param);
+        if (c.Bias) Add("b", [c.Cout], Uniform(rng, c.Cout), Role.Param);
+    }
+
+    int OH => transposed ? s.TransOH : s.ConvOH;
+    int OW => transposed ? s.TransOW : s.ConvOW;
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => (double)s.N * s.Cin * s.Cout * s.KH * s.KW * (transposed ? s.H * s.W : OH * OW) + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        v.TryGetValue("b", out var b);
+        return new() { ["y"] = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], b) : RefOps.Conv2d(s, v["x"], v["w"], b) };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var x = ts.Up(Get("x").Data, Get("x").Shape);
+        var w = ts.Up(Get("w").Data, Get("w").Shape);
+        var b = c.Bias ? ts.Up(Get("b").Data, c.Cout) : null;
+        var y = ts.Poisoned(c.N, c.Cout, OH, OW);
+        ConvGeometry g;
+        if (!transposed)
+        {
+            g = c.Conv.ForConv(c.N, c.C, c.H, c.W);
+            Assert.Equal((OH, OW), (g.OutH, g.OutW));
+            var col = ts.Poisoned(g.ColumnLength);
+            Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.Cout);
+            r.Outputs["y"] = y.ToArray();
+            if (upstream == null) return r;
+            var dy = ts.Up(upstream, y.Shape);
+            var dx = ts.Poisoned(x.Shape);
+            var dw = ts.Up(prefill["w"], w.Shape);
+            var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
+            // col must still hold unfold(x): not poisoned here.
+            Conv2dOps.Backward(dev, dy.View, w.View, col.View, dw.View, db?.View, dx.View, g, c.Cout);
+            r.Grads["x"] = dx.ToArray();
+            r.Grads["w"] = dw.ToArray();
+            if (db != null) r.Grads["b"] = db.ToArray();
+        }
+        else
+        {
+            g = c.Conv.ForTransposed(c.N, c.Cout, c.H, c.W);
+            Assert.Equal((OH, OW), (g.InH, g.InW));
+            var col = ts.Poisoned(g.ColumnLength);
+            ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.C);
+            r.Outputs["y"] = y.ToArray();
+            if (upstream == null) return r;
+            var dy = ts.Up(upstream, y.Shape);
+            var dx = ts.Poisoned(x.Shape);
+            var dw = ts.Up(prefill["w"], w.Shape);
+            var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
+            TensorScope.Poison(col); // the transposed backward unfolds dy itself
+            ConvTranspose2dOps.Backward(dev, x.View, dy.View, w.View, col.View, dw.View, db?.View, dx.View, g, c.C);
+            r.Grads["x"] = dx.ToArray();
+            r.Grads["w"] = dw.ToArray();
+            if (db != null) r.Grads["b"] = db.ToArray();
+        }
+        return r;
+    }
+}
+
+public sealed class LinearProblem : OpProblem
+{
+    readonly OpCase c;
+    int In => c.C;
+    int Out => c.Cout;
+
+    public LinearProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("x", [c.N, In], Uniform(rng, c.N * In), Role.Input);
+        Add("w", [Out, In], Uniform(rng, Out * In), Role.Param);
+        if (c.Bias) Add("b", [Out], Uniform(rng, Out), Role.Param);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => (double)c.N * In * Out + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        v.TryGetValue("b", out var b);
+        return new() { ["y"] = RefOps.Linear(c.N, In, Out, v["x"], v["w"], b) };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var x = ts.Up(Get("x").Data, c.N, In);
+        var w = ts.Up(Get("w").Data, Out, In);
+        var b = c.Bias ? ts.Up(Get("b").Data, Out) : null;
+        var y = ts.Poisoned(c.N, Out);
+        LinearOps.Forward(dev, x.View, w.View, b?.View, y.View, c.N, In, Out);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, c.N, Out);
+        var dx = ts.Poisoned(c.N, In);
+        var dw = ts.Up(prefill["w"], Out, In);
+        var db = c.Bias ? ts.Up(prefill["b"], Out) : null;
+        LinearOps.Backward(dev, x.View, dy.View, w.View, dw.View, db?.View, dx.View, c.N, In, Out);
+        r.Grads["x"] = dx.ToArray();
+        r.Grads["w"] = dw.ToArray();
+        if (db != null) r.Grads["b"] = db.ToArray();
+        return r;
+    }
+}
+
+/// <summary>BatchNorm1d (plane 1) or BatchNorm2d, training or eval, incl. the running-stat update.</summary>
+public sealed class BatchNormProblem : OpProblem
+{
+    readonly OpCase c;
+    const double Eps = 1e-5, Momentum = 0.1;
+    int Plane => c.H * c.W;
+    int[] XShape => c.Plane2d ? [c.N, c.C, c.H, c.W] : [c.N, c.C];
+
+    public BatchNormProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        int len = c.N * c.C * Plane;
+        float[] x;
+        // Keep every channel's spread well above zero: with two values per channel a near-zero variance would
+        // make the op (and its finite differences) arbitrarily ill-conditioned.
+        do x = Uniform(rng, len, -2, 2); while (c.Training && MinChannelStd(x) < 0.3);
+        // shift channels apart so mean subtraction matters
+        for (int i = 0; i < len; i++) x[i] += (i / Plane % c.C) * 0.5f - 0.7f;
+        Add("x", XShape, x, Role.Input);
+        Add("gamma", [c.C], Uniform(rng, c.C, 0.5, 1.5), Role.Param);
+        Add("beta", [c.C], Uniform(rng, c.C, -0.5, 0.5), Role.Param);
+        Add("running_mean", [c.C], Uniform(rng, c.C, -0.5, 0.5), Role.Const);
+        Add("running_var", [c.C], Uniform(rng, c.C, 0.5, 2.0), Role.Const);
+    }
+
+    double MinChannelStd(float[] x)
+    {
+        double min = double.MaxValue;
+        int count = c.N * Plane;
+        for (int ch = 0; ch < c.C; ch++)
+        {
+            double s = 0, sq = 0;
+            for (int n = 0; n < c.N; n++) for (int p = 0; p < Plane; p++) { double v = x[(n * c.C + ch) * Plane + p]; s += v; sq += v * v; }
+            double m = s / count;
+            min = Math.Min(min, Math.Sqrt(Math.Max(0, sq / count - m * m)));
+        }
+        return min;
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => 4.0 * c.N * c.C * Plane + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        var y = RefOps.BatchNorm(c.N, c.C, Plane, v["x"], v["gamma"], v["beta"], v["running_mean"], v["running_var"], c.Training,
+            Eps, Momentum, out var rm, out var rv);
+        return new() { ["y"] = y, ["running_mean"] = rm, ["running_var"] = rv };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var x = ts.Up(Get("x").Data, XShape);
+        var gamma = ts.Up(Get("gamma").Data, c.C);
+        var beta = ts.Up(Get("beta").Data, c.C);
+        var rm = ts.Up(Get("running_mean").Data, c.C);
+        var rv = ts.Up(Get("running_var").Data, c.C);
+        var mean = ts.Poisoned(c.C);
+        var invStd = ts.Poisoned(c.C);
+        var sums = ts.Poisoned(2 * c.C);
+        var y = ts.Poisoned(XShape);
+        var bn = new BatchNormParams
+        {
+            Layout = new ChannelLayout { Batch = c.N, Channels = c.C, Plane = Plane },
+            Eps = (float)Eps, Momentum = (float)Momentum, Training = c.Training ? 1 : 0,
+        };
+        BatchNormOps.Forward(dev, x.View, y.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View, bn);
+        r.Outputs["y"] = y.ToArray();
+        r.Outputs["running_mean"] = rm.ToArray();
+        r.Outputs["running_var"] = rv.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, XShape);
+        var dx = ts.Poisoned(XShape);
+        var dg = ts.Up(prefill["gamma"], c.C);
+        var dbeta = ts.Up(prefill["beta"], c.C);
+        BatchNormOps.Backward(dev, x.View, dy.View, dx.View, gamma.View, mean.View, invStd.View, sums.View, dg.View, dbeta.View, bn);
+        r.Grads["x"] = dx.ToArray();
+        r.Grads["gamma"] = dg.ToArray();
+        r.Grads["beta"] = dbeta.ToArray();
+        return r;
+    }
+}
+
+public sealed class ActivationProblem : OpProblem
+{
+    readonly OpCase c;
+
+    public ActivationProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        // relu / leaky: |x| >= 0.01 >> h (finite differences never straddle the kink)
+        var x = c.Act is ActivationKind.Relu or ActivationKind.LeakyRelu ? AwayFromZero(rng, c.Length, 0.01, 3) : Uniform(rng, c.Length, -4, 4);
+        Add("x", [c.Length], x, Role.Input);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => c.Length;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        Func<double, double> f = c.Act switch
+        {
+            ActivationKind.Relu => RefOps.Relu,
+            ActivationKind.LeakyRelu => d => RefOps.LeakyRelu(d, c.Slope),
+            ActivationKind.Tanh => RefOps.Tanh,
+            ActivationKind.Sigmoid => RefOps.Sigmoid,
+            _ => d => d,
+        };
+        return new() { ["y"] = v["x"].Select(f).ToArray() };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var x = ts.Up(Get("x").Data, c.Length);
+        var y = ts.Poisoned(c.Length);
+        ActivationOps.Forward(dev, x.View, y.View, c.Length, c.Act, c.Slope);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, c.Length);
+        var dx = ts.Poisoned(c.Length);
+        ActivationOps.Backward(dev, y.View, dy.View, dx.View, c.Length, c.Act, c.Slope);
+        r.Grads["x"] = dx.ToArray();
+        return r;
+    }
+}
+
+/// <summary>A GAN loss term: per-sample loss, gradient of weight*mean(loss), and the stats (mean loss, mean sigmoid).</summary>
+public sealed class LossProblem : OpProblem
+{
+    readonly OpCase c;
+    const int StatsOffset = 2, StatsLength = 6;
+
+    public LossProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        float[] l;
+        if (c.Loss == LossKind.Hinge)
+        {
+            // keep 1 + s*l away from 0 (the hinge's kink) by more than h
+            l = AwayFromZero(rng, c.Length, 0.01, c.Scale);
+            for (int i = 0; i < l.Length; i++) l[i] = (float)((l[i] - 1.0) / c.Target);
+        }
+        else l = Uniform(rng, c.Length, -c.Scale, c.Scale);
+        Add("logits", [c.Length], l, Role.Input);
+    }
+
+    public override string DifferentiatedOutput => "loss";
+    public override float[] FixedUpstream => Enumerable.Repeat(c.LossWeight / c.Length, c.Length).ToArray();
+    public override double ReferenceCost => c.Length;
+
+    double Term(double l) => c.Loss switch
+    {
+        LossKind.BceWithLogits => RefOps.BceWithLogits(l, c.Target),
+        LossKind.LogOneMinusSigmoid => RefOps.LogOneMinusSigmoid(l),
+        LossKind.SquaredError => RefOps.SquaredError(l, c.Target),
+        LossKind.Hinge => RefOps.Hinge(l, c.Target),
+        _ => RefOps.LinearLoss(l, c.Target),
+    };
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        var loss = v["logits"].Select(Term).ToArray();
+        return new()
+        {
+            ["loss"] = loss,
+            ["stats"] = [RefOps.Mean(loss), RefOps.Mean(v["logits"].Select(RefOps.Sigmoid).ToArray())],
+        };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var l = ts.Up(Get("logits").Data, c.Length);
+        var loss = ts.Poisoned(c.Length);
+        var grad = ts.Poisoned(c.Length);
+        var stats = ts.Poisoned(StatsLength);
+        var p = new LossParams { Kind = c.Loss, Target = c.Target, GradScale = c.LossWeight / c.Length };
+        LossOps.Compute(dev, l.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, p);
+        r.Outputs["loss"] = loss.ToArray();
+        var st = stats.ToArray();
+        for (int i = 0; i < StatsLength; i++)
+            if (i != StatsOffset && i != StatsOffset + 1)
+                Assert.True(float.IsNaN(st[i]), $"LossMean wrote stats[{i}] outside [offset, offset+1]");
+        r.Outputs["stats"] = [st[StatsOffset], st[StatsOffset + 1]];
+        if (upstream != null) r.Grads["logits"] = grad.ToArray();
+        return r;
+    }
+}
+
+/// <summary>Adam/AdamW, SGD (momentum) or weight clipping, several steps; forward-only (w and the state).</summary>
+public sealed class OptimizerProblem : OpProblem
+{
+    readonly OpCase c;
+
+    public OptimizerProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        int n = c.Length;
+        Add("w", [n], Uniform(rng, n, -2, 2), Role.Const);
+        Add("grad", [n], Uniform(rng, n, -1, 1), Role.Const);
+        if (c.Op == OpKind.Adam)
+        {
+            Add("m", [n], c.FreshState ? new float[n] : Uniform(rng, n, -0.1, 0.1), Role.Const);
+            Add("v", [n], c.FreshState ? new float[n] : Uniform(rng, n, 0, 0.05), Role.Const);
+        }
+        else if (c.Op == OpKind.Sgd)
+        {
+            var buf = c.FreshState ? Enumerable.Repeat(float.NaN, n).ToArray() : Uniform(rng, n, -0.5, 0.5); // first step must not read it
+            Add("buf", [n], buf, Role.Const);
+        }
+    }
+
+    public override string? DifferentiatedOutput => null;
+    public override double ReferenceCost => c.Length;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        var w = (double[])v["w"].Clone();
+        var res = new Dictionary<string, double[]>();
+        switch (c.Op)
+        {
+            case OpKind.Adam:
+            {
+                var m = (double[])v["m"].Clone();
+                var vv = (double[])v["v"].Clone();
+                for (int s = 0; s < c.Steps; s++)
+                    RefOps.AdamStep(w, v["grad"], m, vv, c.StartStep + s, c.Lr, c.Beta1, c.Beta2, c.Eps, c.WeightDecay, c.Decoupled);
+                res["m"] = m; res["v"] = vv;
+                break;
+            }
+            case OpKind.Sgd:
+            {
+                var buf = (double[])v["buf"].Clone();
+                for (int s = 0; s < c.Steps; s++)
+                    RefOps.SgdStep(w, v["grad"], buf, c.FreshState && s == 0, c.Lr, c.Momentum, c.WeightDecay);
+                if (c.Momentum != 0) res["buf"] = buf;
+                break;
+            }
+            default:
+                RefOps.ClipWeights(w, c.Clip);
+                break;
+        }
+        res["w"] = w;
+        return res;
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        int n = c.Length;
+        var w = ts.Up(Get("w").Data, n);
+        var grad = ts.Up(Get("grad").Data, n);
+        switch (c.Op)
+        {
+            case OpKind.Adam:
+            {
+                var m = ts.Up(Get("m").Data, n);
+                var v = ts.Up(Get("v").Data, n);
+                for (int s = 0; s < c.Steps; s++)
+                {
+                    int t = c.StartStep + s;
+                    var p = new AdamParams
+                    {
+                        Lr = c.Lr, Beta1 = c.Beta1, Beta2 = c.Beta2, Eps = c.Eps, WeightDecay = c.WeightDecay, Decoupled = c.Decoupled ? 1 : 0,
+                        BiasCorrection1 = (float)(1 - Math.Pow(c.Beta1, t)), BiasCorrection2 = (float)(1 - Math.Pow(c.Beta2, t)),
+                    };
+                    OptimizerOps.Adam(dev, w.View, grad.View, m.View, v.View, n, p);
+                }
+                r.Outputs["m"] = m.ToArray();
+                r.Outputs["v"] = v.ToArray();
+                break;
+            }
+            case OpKind.Sgd:
+            {
+                var buf = ts.Up(Get("buf").Data, n);
+                for (int s = 0; s < c.Steps; s++)
+                {
+                    var p = new SgdParams { Lr = c.Lr, Momentum = c.Momentum, WeightDecay = c.WeightDecay, HasBuffer = c.FreshState && s == 0 ? 0 : 1 };
+                    OptimizerOps.Sgd(dev, w.View, grad.View, buf.View, n, p);
+                }
+                if (c.Momentum != 0) r.Outputs["buf"] = buf.ToArray();
+                else
+                {
+                    var untouched = buf.ToArray();
+                    for (int i = 0; i < n; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(untouched[i]) == BitConverter.SingleToInt32Bits(Get("buf").Data[i]),
+                            $"SGD without momentum changed its buffer at {i}");
+                }
+                break;
+            }
+            default:
+                OptimizerOps.ClipWeights(dev, w.View, n, c.Clip);
+                break;
+        }
+        r.Outputs["w"] = w.ToArray();
+        return r;
+    }
+}
