@@ -7,32 +7,20 @@ namespace GpuGan.Tests.Kernels;
 /// <summary>The CPU accelerator with the CPU kernel family (what a CPU run uses). Shared: contexts are slow to create.</summary>
 public sealed class CpuFamilyFixture : IDisposable
 {
-    public ComputeDevice Device { get; } = CreateCpuFamily();
+    public ComputeDevice Device { get; } = ComputeDevice.CreateCpu();
     public void Dispose() => Device.Dispose();
-
-    /// <summary>
-    /// ComputeDevice.CreateCpu() as the app calls it. BUG (src/GpuGan/Device/ComputeDevice.cs): its default
-    /// CPUDevice(numThreadsPerWarp: 1, ...) is rejected by ILGPU 1.5.3 (warps need >= 2 threads, a power of two),
-    /// so until that is fixed the tests fall back to the nearest valid layout: 2-thread warps.
-    /// </summary>
-    public static ComputeDevice CreateCpuFamily()
-    {
-        try { return ComputeDevice.CreateCpu(); }
-        catch (ArgumentOutOfRangeException)
-        {
-            int mps = Math.Max(1, Environment.ProcessorCount / 2);
-            return ComputeDevice.CreateCpu(0, false, new ILGPU.Runtime.CPU.CPUDevice(2, 1, mps));
-        }
-    }
 }
 
 public class ComputeDeviceCreateCpuTests
 {
-    [Fact(Skip = "BUG: ComputeDevice.CreateCpu() builds CPUDevice(numThreadsPerWarp: 1, ...), which ILGPU 1.5.3 rejects with ArgumentOutOfRangeException (numThreadsPerWarp); un-skip once fixed")]
+    [Fact]
     public void DefaultCpuDeviceCanBeCreated()
     {
         using var dev = ComputeDevice.CreateCpu();
         Assert.Equal(KernelFamily.Cpu, dev.Family);
+        Assert.Equal(DeviceKind.Cpu, dev.Kind);
+        using var odd = ComputeDevice.CreateCpu(threads: 3);
+        Assert.Equal(4, odd.Accelerator.MaxNumThreads);
     }
 }
 
