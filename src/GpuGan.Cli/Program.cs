@@ -13,6 +13,7 @@ public static class Program
         commands:
           train     train a GAN (default: the DCGAN on the embedded MNIST subset)
           sample    generate images from a checkpoint
+          profile   time training steps per kernel, per layer and per host span; write a Chrome trace
           devices   list the accelerators ILGPU finds and which one --device auto picks
 
         'gpugan <command> --help' lists a command's options and defaults.
@@ -43,7 +44,8 @@ public static class Program
                 "train" => TrainCommand.Run(rest, stdout, stop),
                 "sample" => SampleCommand.Run(rest, stdout),
                 "devices" => DevicesCommand.Run(stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample or devices)"),
+                "profile" => ProfileCommand.Run(rest, stdout, stop),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, profile or devices)"),
             };
         }
         catch (UsageException e) { return Fail(stderr, e.Message, 2); }

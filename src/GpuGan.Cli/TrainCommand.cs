@@ -3,6 +3,7 @@ using GpuGan.Data;
 using GpuGan.Device;
 using GpuGan.Losses;
 using GpuGan.Models;
+using GpuGan.Profiling;
 using GpuGan.Training;
 
 namespace GpuGan.Cli;
@@ -42,12 +43,13 @@ public static class TrainCommand
         new("keep-checkpoints", "N", D.KeepCheckpoints.ToString(CultureInfo.InvariantCulture), "how many recent checkpoints to keep"),
         new("sample-every", "N", D.SampleEvery.ToString(CultureInfo.InvariantCulture), "iterations between fixed-noise sample grids (and one at the end)"),
         new("log-every", "N", D.LogEvery.ToString(CultureInfo.InvariantCulture), "iterations between progress lines and metrics.jsonl records"),
+        new("profile", null, "", "profile iterations 3-22: per-kernel/per-layer table, OUT/profile.json and OUT/trace.json"),
         new("help", null, "", "show this help"),
     ];
 
     // Options a resumed run may change; every other one must match the checkpoint.
     static readonly HashSet<string> RunControl = ["iterations", "epochs", "out", "device", "threads", "resume", "checkpoint-every",
-        "keep-checkpoints", "sample-every", "log-every", "data"];
+        "keep-checkpoints", "sample-every", "log-every", "data", "profile"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, CancellationToken stop)
     {
@@ -69,13 +71,17 @@ public static class TrainCommand
         options.Validate();
 
         var spec = DeviceSpec.Parse(o.String("device") ?? "auto");
-        using var device = ComputeDevice.Create(spec, cpuThreads: o.Int("threads", 1, 1024) ?? 0);
+        bool profile = o.Has("profile");
+        using var device = ComputeDevice.Create(spec, profiling: profile, cpuThreads: o.Int("threads", 1, 1024) ?? 0);
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         stdout.WriteLine($"device: {device}  data: {data}");
         using var trainer = new GanTrainer(device, options, data, resume);
         stdout.WriteLine($"model: {options.Model.Architecture}  G {Dcgan.CountParameters(trainer.G):N0} parameters, D {Dcgan.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
+        if (profile) trainer.Profiler = new StepProfiler(device);
         var result = trainer.Run(stop, p => stdout.WriteLine(FormatProgress(p)));
+        if (trainer.Profiler is { StepMilliseconds.Count: > 0 } profiler)
+            ProfileCommand.Report(profiler, device, options.OutDir, stdout);
         stdout.WriteLine($"{result.Message} in {result.Elapsed:hh\\:mm\\:ss} ({result.ImagesPerSecond:F1} images/s)");
         if (result.FinalGrid != null) stdout.WriteLine($"samples: {result.FinalGrid}");
         if (result.LastCheckpoint != null) stdout.WriteLine($"checkpoint: {result.LastCheckpoint}");
@@ -95,7 +101,7 @@ public static class TrainCommand
             m.Iteration, p.TargetIterations, m.Epoch, m.LossD, m.LossG, m.DOfX, m.DOfGzBeforeD, m.DOfGzAfterD, m.ImagesPerSecond, p.Eta);
     }
 
-    static TrainOptions BuildOptions(ParsedOptions o)
+    internal static TrainOptions BuildOptions(ParsedOptions o)
     {
         var arch = ModelConfig.ParseArchitecture(o.String("model") ?? "dcgan28");
         var model = new ModelConfig(

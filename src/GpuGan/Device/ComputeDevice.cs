@@ -223,6 +223,12 @@ public sealed class ComputeDevice : IDisposable
 
     public KernelScope Scope(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
 
+    /// <summary>Attributes the launches inside to a layer or phase, for the profiler's per-layer table.</summary>
+    public ProfileSection Section(string name) => ProfileSection.Section(Profiler, name);
+
+    /// <summary>Times host work that is not a kernel as its own span.</summary>
+    public ProfileSection HostSpan(string name) => ProfileSection.Host(Profiler, name);
+
     public void Synchronize() => Stream.Synchronize();
 
     public void Dispose()

@@ -26,7 +26,11 @@ public sealed class Sequential : Layer
 
     public override Tensor Forward(Tensor x)
     {
-        foreach (var l in Layers) x = l.Forward(x);
+        foreach (var l in Layers)
+        {
+            if (Device.Profiler == null) { x = l.Forward(x); continue; }
+            using (Device.Section($"{l.Name}.forward")) x = l.Forward(x);
+        }
         return x;
     }
 
@@ -34,7 +38,9 @@ public sealed class Sequential : Layer
     {
         for (int i = Layers.Count - 1; i >= 0; i--)
         {
-            var dx = Layers[i].Backward(dy, inputGradient || i > 0);
+            Tensor? dx;
+            using (Device.Profiler == null ? default : Device.Section($"{Layers[i].Name}.backward"))
+                dx = Layers[i].Backward(dy, inputGradient || i > 0);
             if (i == 0) return dx;
             dy = dx!;
         }

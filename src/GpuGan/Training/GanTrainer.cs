@@ -7,6 +7,7 @@ using GpuGan.Losses;
 using GpuGan.Models;
 using GpuGan.Ops;
 using GpuGan.Optim;
+using GpuGan.Profiling;
 using GpuGan.Rng;
 
 namespace GpuGan.Training;
@@ -73,6 +74,11 @@ public sealed class GanTrainer : IDisposable
     public long Iteration { get; private set; }
     public long TargetIterations { get; }
     public IReadOnlyList<MetricsRecord> History => history;
+
+    /// <summary>When set, iterations [ProfileWarmup, ProfileWarmup + ProfileSteps) of Run are profiled (the device needs profiling on).</summary>
+    public StepProfiler? Profiler { get; set; }
+    public int ProfileWarmup { get; set; } = 2;
+    public int ProfileSteps { get; set; } = 20;
     string CheckpointDir => Path.Combine(Options.OutDir, "checkpoints");
 
     void FillNoise(NoiseGenerator rng, Tensor t)
@@ -89,33 +95,40 @@ public sealed class GanTrainer : IDisposable
         D.ParameterGradients = true;
         for (int k = 0; k < Options.EffectiveDSteps; k++)
         {
-            sampler.NextBatch(hostBatch, hostLabels);
-            real.CopyFrom(hostBatch);
-            FillNoise(noise, z);
+            using (dev.HostSpan("data.next_batch")) sampler.NextBatch(hostBatch, hostLabels);
+            using (dev.HostSpan("copy.batch_to_device")) real.CopyFrom(hostBatch);
+            using (dev.Section("noise")) FillNoise(noise, z);
             fake = G.Forward(z);
-            optD.ZeroGrad();
+            using (dev.Section("optimizer.D.zero_grad")) optD.ZeroGrad();
             var realLogits = D.Forward(real);
-            D.Backward(loss.DiscriminatorReal(realLogits), inputGradient: false);
+            Tensor dReal;
+            using (dev.Section("loss.D_real")) dReal = loss.DiscriminatorReal(realLogits);
+            D.Backward(dReal, inputGradient: false);
             // G(z) is treated as a constant here (PyTorch's fake.detach()): no gradient flows into G.
             var fakeLogits = D.Forward(fake);
-            D.Backward(loss.DiscriminatorFake(fakeLogits), inputGradient: false);
-            optD.Step();
+            Tensor dFakeLogits;
+            using (dev.Section("loss.D_fake")) dFakeLogits = loss.DiscriminatorFake(fakeLogits);
+            D.Backward(dFakeLogits, inputGradient: false);
+            using (dev.Section("optimizer.D.adam")) optD.Step();
             if (Options.Loss == GanLossKind.Wgan)
-                foreach (var p in D.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
+                using (dev.Section("optimizer.D.clip"))
+                    foreach (var p in D.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
         }
 
         // (2) Update G: maximize log D(G(z)) (non-saturating; or the chosen loss's generator objective).
         // D's parameters are frozen for this pass: only the gradient with respect to its input is needed.
         D.ParameterGradients = false;
-        optG.ZeroGrad();
+        using (dev.Section("optimizer.G.zero_grad")) optG.ZeroGrad();
         var logits = D.Forward(fake);
-        var dFake = D.Backward(loss.Generator(logits), inputGradient: true)!;
+        Tensor dLogits;
+        using (dev.Section("loss.G")) dLogits = loss.Generator(logits);
+        var dFake = D.Backward(dLogits, inputGradient: true)!;
         G.Backward(dFake, inputGradient: false);
-        optG.Step();
+        using (dev.Section("optimizer.G.adam")) optG.Step();
         D.ParameterGradients = true;
 
         Iteration++;
-        return loss.ReadStats();
+        using (dev.HostSpan("copy.loss_stats_to_host")) return loss.ReadStats();
     }
 
     /// <summary>Trains until the iteration budget, a stop request or divergence.</summary>
@@ -129,7 +142,6 @@ public sealed class GanTrainer : IDisposable
         var windowClock = Stopwatch.StartNew();
         long windowStart = Iteration;
         double imagesPerIteration = (double)Options.BatchSize * Options.EffectiveDSteps;
-        double rate = 0;
         while (Iteration < TargetIterations)
         {
             if (stop.IsCancellationRequested)
@@ -137,16 +149,49 @@ public sealed class GanTrainer : IDisposable
                 SaveCheckpoint();
                 return Result(TrainOutcome.Interrupted, clock, startIteration, $"stopped at iteration {Iteration}; checkpoint {lastCheckpoint}");
             }
-            var s = Step();
+            long done = Iteration - startIteration;
+            bool profiling = Profiler != null && done >= ProfileWarmup && done < ProfileWarmup + ProfileSteps;
+            if (profiling)
+            {
+                dev.Profiler = Profiler;
+                Profiler!.BeginStep();
+            }
+            try
+            {
+                if (!AfterStep(Step(), progress, clock, ref windowStart, windowClock, imagesPerIteration, out var failure))
+                    return Result(TrainOutcome.Diverged, clock, startIteration, failure!);
+            }
+            finally
+            {
+                if (profiling)
+                {
+                    Profiler!.EndStep();
+                    dev.Profiler = null;
+                }
+            }
+        }
+        string grid = Path.Combine(Options.OutDir, "samples", "final.png");
+        SaveSamples(grid);
+        if (lastCheckpoint == null || !lastCheckpoint.EndsWith(Checkpoint.FileName(Iteration), StringComparison.Ordinal)) SaveCheckpoint();
+        return Result(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations", grid);
+    }
+
+    /// <summary>Divergence check, logging, samples and checkpoints after one iteration; false with a message when a loss is not finite.</summary>
+    bool AfterStep(LossStats s, Action<TrainProgress>? progress, Stopwatch clock, ref long windowStart, Stopwatch windowClock,
+        double imagesPerIteration, out string? failure)
+    {
+        failure = null;
+        {
             if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
             {
                 string kept = lastCheckpoint != null ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint had been written yet";
-                return Result(TrainOutcome.Diverged, clock, startIteration,
-                    $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}");
+                failure = $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}";
+                return false;
             }
             if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations)
             {
-                rate = (Iteration - windowStart) * imagesPerIteration / Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
+                using var _ = dev.HostSpan("log.metrics");
+                double rate = (Iteration - windowStart) * imagesPerIteration / Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
                 windowClock.Restart();
                 windowStart = Iteration;
                 var rec = new MetricsRecord(Iteration, sampler.State.Epoch, s.D, s.G, s.DOfX, s.DOfGzBeforeD, s.DOfGzAfterD, rate,
@@ -156,13 +201,12 @@ public sealed class GanTrainer : IDisposable
                 var eta = rate > 0 ? TimeSpan.FromSeconds((TargetIterations - Iteration) * imagesPerIteration / rate) : TimeSpan.Zero;
                 progress?.Invoke(new TrainProgress(rec, TargetIterations, sampler.BatchesPerEpoch, eta));
             }
-            if (Iteration % Options.SampleEvery == 0) SaveSamples(Path.Combine(Options.OutDir, "samples", $"iter_{Iteration:D6}.png"));
-            if (Iteration % Options.CheckpointEvery == 0) SaveCheckpoint();
+            if (Iteration % Options.SampleEvery == 0)
+                using (dev.HostSpan("samples.png")) SaveSamples(Path.Combine(Options.OutDir, "samples", $"iter_{Iteration:D6}.png"));
+            if (Iteration % Options.CheckpointEvery == 0)
+                using (dev.HostSpan("checkpoint.save")) SaveCheckpoint();
         }
-        string grid = Path.Combine(Options.OutDir, "samples", "final.png");
-        SaveSamples(grid);
-        if (lastCheckpoint == null || !lastCheckpoint.EndsWith(Checkpoint.FileName(Iteration), StringComparison.Ordinal)) SaveCheckpoint();
-        return Result(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations", grid);
+        return true;
     }
 
     static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
