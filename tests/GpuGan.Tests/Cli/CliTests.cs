@@ -152,3 +152,32 @@ public sealed class CliTests
         Assert.Equal(good, File.ReadAllBytes(ckpt));
     }
 }
+
+public sealed class ImageFolderTrainingTests
+{
+    [Fact]
+    public void Trains_on_an_rgb_image_folder_resized_to_the_model()
+    {
+        string root = TinyRun.TempDir();
+        for (int cls = 0; cls < 2; cls++)
+        {
+            string dir = Path.Combine(root, cls == 0 ? "cats" : "dogs");
+            Directory.CreateDirectory(dir);
+            for (int i = 0; i < 6; i++)
+            {
+                using var img = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(13 + i, 11,
+                    new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)(40 * i), (byte)(100 * cls), 90));
+                SixLabors.ImageSharp.ImageExtensions.SaveAsPng(img, Path.Combine(dir, $"{i}.png"));
+            }
+        }
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(["train", "--data", root, "--out", run, "--iterations", "2", "--channels", "3", "--image-size", "8",
+            "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "4", "--device", "cpu"], o, e, CancellationToken.None);
+        Assert.True(code == 0, e.ToString());
+        Assert.Contains("12 images 3x8x8, 2 classes", o.ToString());
+        using var png = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(Path.Combine(run, "samples", "final.png"));
+        Assert.Equal(4 * 10 + 2, png.Width);
+    }
+}

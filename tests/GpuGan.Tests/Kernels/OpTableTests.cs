@@ -28,7 +28,7 @@ public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
         AssertBitIdentical(a, b, TestSeed.Hint(name));
     }
 
-    public static void AssertBitIdentical(RunResult a, RunResult b, string hint)
+    internal static void AssertBitIdentical(RunResult a, RunResult b, string hint)
     {
         foreach (var (kind, x, y) in new[] { ("output", a.Outputs, b.Outputs), ("gradient", a.Grads, b.Grads) })
         {
