@@ -19,6 +19,9 @@ public static class BenchJson
 
 /// <summary>What <c>--json FILE</c> writes: machine, options and both sides' results.</summary>
 public sealed record BenchReport(
-    string Command, MachineInfo Machine, int TorchThreads, string TorchSharpVersion,
-    List<BenchResult>? Torch, IReadOnlyList<BenchResult>? GpuGan,
+    string Command, MachineInfo Machine, int TorchThreads, string TorchSharpVersion, GpuGanInfo GpuGan,
+    List<BenchResult>? Torch, IReadOnlyList<BenchResult>? GpuGanKernels,
     TrainResult? TorchTrain, TrainResult? GpuGanTrain);
+
+/// <summary>GpuGan's accelerator and the protocol its side ran with (kernels: warm-up/reps/time; train: iterations).</summary>
+public sealed record GpuGanInfo(string Accelerator, string Kind, int? Warmup, int? MinReps, double? MinSeconds, int? TrainIterations);

@@ -13,17 +13,34 @@ public sealed record BenchOptions
     public int MinReps { get; init; } = 20;
     public double MinSeconds { get; init; } = 1.0;
     public string? JsonPath { get; init; }
+    /// <summary>GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (DeviceSpec.Parse).</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>GpuGan side; null: 10 on the CPU accelerator, 50 elsewhere.</summary>
+    public int? GpuGanIterations { get; init; }
+    public int GpuGanTrainWarmup { get; init; } = 2;
+    /// <summary>GpuGan kernels; null: 2 warm-up calls and >= 5 calls on the CPU accelerator, else --warmup / --min-reps.</summary>
+    public int? GpuGanWarmup { get; init; }
+    public int? GpuGanMinReps { get; init; }
+    public double? GpuGanMinSeconds { get; init; }
 
     public const string Usage = """
         usage: GpuGan.Bench <command> [options]
           kernels   time each op of the default DCGAN (batch 64): TorchSharp (libtorch CPU) vs GpuGan
           train     time the whole DCGAN training iteration (D step + G step)
         options:
-          --threads N      libtorch threads (torch.set_num_threads), default: processor count
-          --iterations N   train: timed iterations (default 50, after 5 warm-up iterations)
+          --threads N      libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's
+                           CPU accelerator, default: processor count
+          --device D       GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (default auto: CUDA, else an
+                           OpenCL GPU, else ILGPU's CPU accelerator)
+          --iterations N   train, torch: timed iterations (default 50, after 5 warm-up iterations)
+          --gpugan-iterations N    train, GpuGan: timed iterations (default 10 on the CPU accelerator, else 50)
+          --gpugan-train-warmup N  train, GpuGan: warm-up iterations (default 2)
           --min-reps N     kernels: at least N timed calls per op (default 20)
           --min-time S     kernels: and at least S seconds per op (default 1)
           --warmup N       kernels: untimed calls per op first (default 3)
+          --gpugan-min-reps N / --gpugan-min-time S / --gpugan-warmup N
+                           kernels, GpuGan side (default on the CPU accelerator: >= 5 calls, --min-time,
+                           2 warm-up calls; elsewhere the torch values)
           --json FILE      also write all results as JSON
         """;
 
@@ -45,6 +62,12 @@ public sealed record BenchOptions
                 "--train-warmup" => o with { TrainWarmup = Int() },
                 "--min-time" => o with { MinSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => o with { JsonPath = Next() },
+                "--device" => o with { Device = Next() },
+                "--gpugan-iterations" => o with { GpuGanIterations = Int() },
+                "--gpugan-train-warmup" => o with { GpuGanTrainWarmup = Int() },
+                "--gpugan-warmup" => o with { GpuGanWarmup = Int() },
+                "--gpugan-min-reps" => o with { GpuGanMinReps = Int() },
+                "--gpugan-min-time" => o with { GpuGanMinSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 var a => throw new ArgumentException($"unknown option '{a}'"),
             };
         }

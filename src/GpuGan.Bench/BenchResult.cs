@@ -11,7 +11,12 @@ public sealed record BenchResult(string Op, double MedianMs, double MinMs, int R
 public sealed record TrainResult(
     int Threads, int Batch, int WarmupIterations, int Iterations,
     double MedianMs, double MeanMs, double MinMs, double ImagesPerSecond,
-    long PeakRssKiB, double LastLossD, double LastLossG);
+    long PeakRssKiB, double LastLossD, double LastLossG)
+{
+    /// <summary>Parameter counts of the G and D that were trained (both sides must match <see cref="DcganShapes"/>).</summary>
+    public long ParamsG { get; init; }
+    public long ParamsD { get; init; }
+}
 
 /// <summary>The JSON document a torch worker child process writes to its stdout.</summary>
 public sealed record WorkerReport(

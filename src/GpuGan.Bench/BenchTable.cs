@@ -2,65 +2,91 @@ using System.Globalization;
 
 namespace GpuGan.Bench;
 
-/// <summary>Prints the header and the TorchSharp | GpuGan | ratio tables.</summary>
+/// <summary>Prints the header and the TorchSharp | GpuGan | speed tables.</summary>
 public static class BenchTable
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Header(string title, MachineInfo m, BenchOptions o, string torchSharpVersion)
+    public static void Header(string title, MachineInfo m, BenchOptions o, string torchSharpVersion, GpuGanInfo gpugan)
     {
         Console.WriteLine($"== GpuGan.Bench {title} ==");
         Console.WriteLine($"machine : {m}");
         Console.WriteLine($"load    : {m.LoadAverage} before the run, {MachineInfo.LoadAverageNow()} after (1/5/15 min; > {m.LogicalCores} means other work shared the cores)");
-        Console.WriteLine($"threads : libtorch {o.Threads} (torch.set_num_threads, separate process); TorchSharp {torchSharpVersion}");
-        Console.WriteLine($"model   : default DCGAN 28x28x1, z {DcganShapes.Nz}, batch {DcganShapes.Batch}");
+        Console.WriteLine($"threads : libtorch {o.Threads} (torch.set_num_threads, child process); GpuGan --threads {o.Threads} (parent process)");
+        Console.WriteLine($"torch   : TorchSharp-cpu {torchSharpVersion} (libtorch CPU)");
+        Console.WriteLine($"GpuGan  : {gpugan.Accelerator}");
+        Console.WriteLine($"model   : GpuGan's default DCGAN (Dcgan28) 28x28x1, z {DcganShapes.Nz}, batch {DcganShapes.Batch}; " +
+                          $"G {DcganShapes.GParams:N0} params, D {DcganShapes.DParams:N0} params");
     }
 
-    public static void Kernels(IReadOnlyList<OpShape> ops, IReadOnlyList<BenchResult> torch, IReadOnlyList<BenchResult>? gpugan, BenchOptions o)
+    public static void Kernels(IReadOnlyList<OpShape> ops, IReadOnlyList<BenchResult> torch, IReadOnlyList<BenchResult> gpugan, BenchOptions o, GpuGanInfo info)
     {
-        Console.WriteLine($"timing  : median of >= {o.MinReps} calls and >= {o.MinSeconds.ToString(Inv)} s per op after {o.Warmup} warm-up calls");
+        Console.WriteLine($"timing  : torch: median of >= {o.MinReps} calls and >= {o.MinSeconds.ToString(Inv)} s per op after {o.Warmup} warm-up calls");
+        Console.WriteLine($"          GpuGan: median of >= {info.MinReps} calls and >= {info.MinSeconds?.ToString(Inv)} s per op after {info.Warmup} warm-up calls " +
+                          "(the first compiles the kernels), device synchronized after every call" +
+                          (info.Kind == "Cpu" ? "; fewer calls on the CPU accelerator, where a big convolution takes ~1 s" : ""));
         Console.WriteLine();
         var t = torch.ToDictionary(r => r.Op);
-        var g = gpugan?.ToDictionary(r => r.Op) ?? [];
+        var g = gpugan.ToDictionary(r => r.Op);
         int w = Math.Max(2, ops.Max(op => op.Name.Length));
-        Console.WriteLine($"{"op".PadRight(w)}  {"torch ms",10} {"min",8} {"GFLOP/s",8}  {"GpuGan ms",10} {"GFLOP/s",8}  {"GpuGan/torch",12}");
-        Console.WriteLine(new string('-', w + 65));
+        string head = $"{"op".PadRight(w)}  {"torch ms",10} {"min",9} {"GFLOP/s",8}  {"GpuGan ms",10} {"min",9} {"GFLOP/s",8} {"reps",5}  {"GpuGan speed",12}";
+        Console.WriteLine(head);
+        Console.WriteLine(new string('-', head.Length));
+        var notes = new List<string>();
         foreach (var op in ops)
         {
             t.TryGetValue(op.Name, out var a);
             g.TryGetValue(op.Name, out var b);
-            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Min(a),8} {Gf(a),8}  {Ms(b),10} {Gf(b),8}  {Ratio(a?.MedianMs, b?.MedianMs),12}");
+            string mark = "";
+            if (GpuGanSide.Notes.TryGetValue(op.Name, out var note)) { notes.Add(note); mark = new string('*', notes.Count); }
+            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Min(a),9} {Gf(a),8}  {Ms(b),10} {Min(b),9} {Gf(b),8} {(b is null ? "" : b.Repetitions.ToString(Inv)),5}  {Speed(a?.MedianMs, b?.MedianMs),12}{(mark == "" ? "" : " " + mark)}");
         }
-        double sumT = torch.Sum(r => r.MedianMs), sumG = gpugan?.Sum(r => r.MedianMs) ?? 0;
-        Console.WriteLine(new string('-', w + 65));
-        Console.WriteLine($"{"sum of medians".PadRight(w)}  {sumT.ToString("F3", Inv),10} {"",8} {"",8}  {(gpugan is null ? "-" : sumG.ToString("F3", Inv)),10} {"",8}  {Ratio(sumT, gpugan is null ? null : sumG),12}");
-        if (gpugan is null) Console.WriteLine(GpuGanSide.NotWired);
-        Console.WriteLine("torch ms / GpuGan ms: median per call; min: fastest call. GFLOP/s at the median: convolutions and linear");
-        Console.WriteLine("layers count 2 FLOPs per multiply-add; element-wise, BatchNorm, loss and Adam rows use nominal per-element counts (see OpShape.Flops).");
-        Console.WriteLine("GpuGan/torch: ratio of medians, > 1 means GpuGan is slower.");
+        // Sums over the ops both sides measured, so the ratio compares like with like.
+        var both = ops.Where(op => t.ContainsKey(op.Name) && g.ContainsKey(op.Name)).ToList();
+        double sumT = both.Sum(op => t[op.Name].MedianMs), sumG = both.Sum(op => g[op.Name].MedianMs);
+        Console.WriteLine(new string('-', head.Length));
+        Console.WriteLine($"{"sum of medians (rows with both)".PadRight(w)}  {F3(sumT),10} {"",9} {"",8}  {F3(sumG),10} {"",9} {"",8} {"",5}  {Speed(sumT, sumG),12}");
+        for (int i = 0; i < notes.Count; i++) Console.WriteLine($"{new string('*', i + 1)} {notes[i]}");
+        Console.WriteLine("ms: median per call; min: fastest call. GFLOP/s at the median: convolutions and linear layers count 2 FLOPs");
+        Console.WriteLine("per multiply-add (bias terms not counted); element-wise, BatchNorm, loss and Adam rows use nominal per-element");
+        Console.WriteLine("counts (see OpShape.Flops). bwd-weight includes the bias gradient on both sides.");
+        Console.WriteLine("GpuGan speed = torch ms / GpuGan ms: 1x = as fast as torch, 0.01x = 100 times slower, 2x = twice as fast.");
     }
 
-    public static void Train(TrainResult torch, TrainResult? gpugan)
+    public static void Train(TrainResult torch, TrainResult gpugan)
     {
-        Console.WriteLine($"timing  : median of {torch.Iterations} iterations after {torch.WarmupIterations} warm-up; one iteration = D step (real + detached fake) + G step");
+        Console.WriteLine($"params  : G torch {torch.ParamsG:N0} / GpuGan {gpugan.ParamsG:N0}; D torch {torch.ParamsD:N0} / GpuGan {gpugan.ParamsD:N0}" +
+                          (torch.ParamsG == gpugan.ParamsG && torch.ParamsD == gpugan.ParamsD ? " (match)" : " (MISMATCH)"));
+        Console.WriteLine($"timing  : torch: median of {torch.Iterations} iterations after {torch.WarmupIterations} warm-up; " +
+                          $"GpuGan: median of {gpugan.Iterations} iterations after {gpugan.WarmupIterations} warm-up (GanTrainer.Step)");
+        Console.WriteLine("          one iteration = D step (real + detached fake) + G step (non-saturating BCE), Adam 2e-4 (0.5, 0.999)");
+        Console.WriteLine("          torch: random 'real' batches made before timing; GpuGan: embedded MNIST subset, host->device batch copy inside the step");
         Console.WriteLine();
-        Console.WriteLine($"{"",-22} {"torch",12} {"GpuGan",12} {"GpuGan/torch",13}");
-        Row("median ms/iteration", torch.MedianMs, gpugan?.MedianMs, "F1", ratio: true);
-        Row("mean ms/iteration", torch.MeanMs, gpugan?.MeanMs, "F1", ratio: true);
-        Row("min ms/iteration", torch.MinMs, gpugan?.MinMs, "F1", ratio: true);
-        Row("images/s (median)", torch.ImagesPerSecond, gpugan?.ImagesPerSecond, "F0", ratio: false);
-        Row("peak RSS MiB", torch.PeakRssKiB / 1024.0, gpugan is null ? null : gpugan.PeakRssKiB / 1024.0, "F0", ratio: false);
-        Row("last loss D", torch.LastLossD, gpugan?.LastLossD, "F3", ratio: false);
-        Row("last loss G", torch.LastLossG, gpugan?.LastLossG, "F3", ratio: false);
-        if (gpugan is null) Console.WriteLine(GpuGanSide.NotWired);
+        Console.WriteLine($"{"",-22} {"torch",12} {"GpuGan",12} {"GpuGan speed",13}");
+        Row("median ms/iteration", torch.MedianMs, gpugan.MedianMs, "F1", Speed(torch.MedianMs, gpugan.MedianMs));
+        Row("mean ms/iteration", torch.MeanMs, gpugan.MeanMs, "F1", Speed(torch.MeanMs, gpugan.MeanMs));
+        Row("min ms/iteration", torch.MinMs, gpugan.MinMs, "F1", Speed(torch.MinMs, gpugan.MinMs));
+        Row("images/s (median)", torch.ImagesPerSecond, gpugan.ImagesPerSecond, "F1", Speed(gpugan.ImagesPerSecond, torch.ImagesPerSecond));
+        Row("peak RSS MiB", torch.PeakRssKiB / 1024.0, gpugan.PeakRssKiB / 1024.0, "F0", "");
+        Row("last loss D", torch.LastLossD, gpugan.LastLossD, "F3", "");
+        Row("last loss G", torch.LastLossG, gpugan.LastLossG, "F3", "");
+        Console.WriteLine("GpuGan speed = torch ms / GpuGan ms (= GpuGan images/s / torch images/s): 0.01x = 100 times slower.");
+        Console.WriteLine("peak RSS: VmHWM of each side's own process (torch child; GpuGan parent, which never loads libtorch).");
     }
 
-    static void Row(string name, double torch, double? gpugan, string fmt, bool ratio) =>
-        Console.WriteLine($"{name,-22} {torch.ToString(fmt, Inv),12} {(gpugan is double g ? g.ToString(fmt, Inv) : "-"),12} {(ratio ? Ratio(torch, gpugan) : ""),13}");
+    static void Row(string name, double torch, double gpugan, string fmt, string speed) =>
+        Console.WriteLine($"{name,-22} {torch.ToString(fmt, Inv),12} {gpugan.ToString(fmt, Inv),12} {speed,13}");
 
+    static string F3(double v) => v.ToString("F3", Inv);
     static string Ms(BenchResult? r) => r is null ? "-" : r.MedianMs.ToString(r.MedianMs < 1 ? "F4" : "F3", Inv);
     static string Min(BenchResult? r) => r is null ? "-" : r.MinMs.ToString(r.MinMs < 1 ? "F4" : "F3", Inv);
-    static string Gf(BenchResult? r) => r is null ? "-" : r.Gflops.ToString("F2", Inv);
-    static string Ratio(double? torch, double? gpugan) =>
-        torch is double a && gpugan is double b && a > 0 ? (b / a).ToString("F2", Inv) + "x" : "-";
+    static string Gf(BenchResult? r) => r is null ? "-" : r.Gflops.ToString(r.Gflops < 0.1 ? "F4" : "F2", Inv);
+
+    /// <summary>torch ms / GpuGan ms with three significant digits, e.g. "0.0123x".</summary>
+    static string Speed(double? torchMs, double? gpuganMs)
+    {
+        if (torchMs is not double a || gpuganMs is not double b || a <= 0 || b <= 0) return "-";
+        double s = a / b;
+        return (s >= 100 ? s.ToString("F0", Inv) : s.ToString("G3", Inv)) + "x";
+    }
 }

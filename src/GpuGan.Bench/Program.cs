@@ -23,7 +23,7 @@ catch (ArgumentException e)
     Console.Error.WriteLine(BenchOptions.Usage);
     return 2;
 }
-catch (InvalidOperationException e)
+catch (Exception e) when (e is InvalidOperationException or GpuGan.Device.DeviceException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
@@ -31,25 +31,43 @@ catch (InvalidOperationException e)
 
 static class Commands
 {
+    // The GpuGan side runs first, in this process, and its device is disposed before the torch child starts:
+    // the two never run at the same time, and this process's peak RSS is GpuGan's alone.
     public static int Kernels(BenchOptions o)
     {
         var machine = MachineInfo.Current();
+        GpuGanInfo info;
+        IReadOnlyList<BenchResult> gpugan;
+        using (var dev = GpuGanSide.CreateDevice(o))
+        {
+            var (warmup, minReps, minSeconds) = GpuGanSide.KernelProtocol(o, dev);
+            info = new GpuGanInfo(GpuGanSide.Describe(dev), dev.Kind.ToString(), warmup, minReps, minSeconds, null);
+            Console.Error.WriteLine($"GpuGan kernels on {info.Accelerator}");
+            gpugan = GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o, dev);
+        }
         var torch = ChildProcess.RunTorchWorker(o);
-        var gpugan = GpuGanSide.TryMeasure(() => GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o));
-        BenchTable.Header("kernels", machine, o, torch.TorchSharpVersion);
-        BenchTable.Kernels(DcganShapes.Ops, torch.Kernels ?? [], gpugan, o);
-        WriteJson(o, new BenchReport("kernels", machine, o.Threads, torch.TorchSharpVersion, torch.Kernels, gpugan, null, null));
+        BenchTable.Header("kernels", machine, o, torch.TorchSharpVersion, info);
+        BenchTable.Kernels(DcganShapes.Ops, torch.Kernels ?? [], gpugan, o, info);
+        WriteJson(o, new BenchReport("kernels", machine, o.Threads, torch.TorchSharpVersion, info, torch.Kernels, gpugan, null, null));
         return 0;
     }
 
     public static int Train(BenchOptions o)
     {
         var machine = MachineInfo.Current();
+        GpuGanInfo info;
+        TrainResult gpugan;
+        using (var dev = GpuGanSide.CreateDevice(o))
+        {
+            info = new GpuGanInfo(GpuGanSide.Describe(dev), dev.Kind.ToString(), null, null, null, GpuGanSide.TrainIterations(o, dev));
+            Console.Error.WriteLine($"GpuGan train on {info.Accelerator}");
+            gpugan = GpuGanSide.MeasureGpuGanTrain(o, dev);
+        }
         var torch = ChildProcess.RunTorchWorker(o);
-        var gpugan = GpuGanSide.TryMeasure(() => GpuGanSide.MeasureGpuGanTrain(o));
-        BenchTable.Header("train", machine, o, torch.TorchSharpVersion);
-        BenchTable.Train(torch.Train ?? throw new InvalidOperationException("torch worker sent no train result"), gpugan);
-        WriteJson(o, new BenchReport("train", machine, o.Threads, torch.TorchSharpVersion, null, null, torch.Train, gpugan));
+        var torchTrain = torch.Train ?? throw new InvalidOperationException("torch worker sent no train result");
+        BenchTable.Header("train", machine, o, torch.TorchSharpVersion, info);
+        BenchTable.Train(torchTrain, gpugan);
+        WriteJson(o, new BenchReport("train", machine, o.Threads, torch.TorchSharpVersion, info, null, null, torchTrain, gpugan));
         return 0;
     }
 

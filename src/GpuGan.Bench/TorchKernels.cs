@@ -24,6 +24,9 @@ public static class TorchKernels
 
     static Tensor Randn(params long[] shape) => randn(shape, dtype: float32);
 
+    /// <summary>The op's input activation: (N, C) when H = W = 1 (BatchNorm1d, the ReLU after G's linear), else (N, C, H, W).</summary>
+    static Tensor Input(OpShape op) => op.H == 1 && op.W == 1 ? Randn(op.N, op.InC) : Randn(op.N, op.InC, op.H, op.W);
+
     /// <summary>Gradient of y (seeded with gy) with respect to the given inputs; the graph is kept for the next call.</summary>
     static Action Grad(Tensor y, Tensor? gy, params Tensor[] inputs) =>
         () => autograd.grad([y], inputs, gy is null ? null : [gy], retain_graph: true);
@@ -47,19 +50,22 @@ public static class TorchKernels
                 bool transposed = op.Kind == OpKind.ConvTranspose2d;
                 var x = Randn(n, op.InC, op.H, op.W);
                 var w = (transposed ? Randn(op.InC, op.OutC, op.K, op.K) : Randn(op.OutC, op.InC, op.K, op.K)) * 0.02f;
+                var b = zeros(op.OutC); // every conv of the model has a bias
                 long[] s = [op.Stride, op.Stride], p = [op.Pad, op.Pad];
                 Func<Tensor> conv = transposed
-                    ? () => F.conv_transpose2d(x, w, null, s, p)
-                    : () => F.conv2d(x, w, null, s, p);
+                    ? () => F.conv_transpose2d(x, w, b, s, p)
+                    : () => F.conv2d(x, w, b, s, p);
                 if (op.Pass == OpPass.Forward) return () => conv();
-                var wrt = op.Pass == OpPass.BackwardData ? x : w;
-                wrt.requires_grad_();
+                // bwd-data: dx only; bwd-weight: dW and db (GpuGan's weight-gradient pass also sums db).
+                Tensor[] wrt = op.Pass == OpPass.BackwardData ? [x] : [w, b];
+                foreach (var t in wrt) t.requires_grad_();
                 var y = conv();
                 return Grad(y, randn_like(y), wrt);
             }
+            case OpKind.BatchNorm1d:
             case OpKind.BatchNorm2d:
             {
-                var x = Randn(n, op.InC, op.H, op.W);
+                var x = Input(op);
                 var gamma = ones(op.InC); var beta = zeros(op.InC);
                 var mean = zeros(op.InC); var variance = ones(op.InC);
                 if (op.Pass == OpPass.Forward) return () => F.batch_norm(x, mean, variance, gamma, beta, training: true);
@@ -71,7 +77,7 @@ public static class TorchKernels
             case OpKind.LeakyRelu:
             case OpKind.Tanh:
             {
-                var x = Randn(n, op.InC, op.H, op.W);
+                var x = Input(op);
                 Func<Tensor, Tensor> f = op.Kind switch
                 {
                     OpKind.Relu => t => F.relu(t),

@@ -65,6 +65,7 @@ public static class TorchTrain
         }
         var s = Timing.Summarize(samples);
         return new TrainResult(threads, Batch, warmup, iterations, s.MedianMs, s.MeanMs, s.MinMs,
-            Batch / (s.MedianMs / 1000.0), MachineInfo.PeakRssKiB(), lossD, lossG);
+            Batch / (s.MedianMs / 1000.0), MachineInfo.PeakRssKiB(), lossD, lossG)
+        { ParamsG = TorchModels.ParameterCount(netG), ParamsD = TorchModels.ParameterCount(netD) };
     }
 }
