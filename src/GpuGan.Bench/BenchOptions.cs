@@ -18,9 +18,11 @@ public sealed record BenchOptions
         usage: GpuGan.Bench <command> [options]
           kernels   time each op of the default DCGAN (batch 64): TorchSharp (libtorch CPU) vs GpuGan
           train     time the whole DCGAN training iteration (D step + G step)
+          gemm      GFLOP/s of the CPU GEMMs (ILGPU kernel vs host SIMD) at the DCGAN's large GEMM shapes (no TorchSharp)
+          step      median DCGAN training step (batch 64) with the ILGPU vs the host SIMD GEMM (no TorchSharp)
         options:
-          --threads N      libtorch threads (torch.set_num_threads), default: processor count
-          --iterations N   train: timed iterations (default 50, after 5 warm-up iterations)
+          --threads N      libtorch threads (torch.set_num_threads); gemm/step: CPU worker threads; default: processor count
+          --iterations N   train/step: timed iterations (default 50, after 5 warm-up iterations; --train-warmup N)
           --min-reps N     kernels: at least N timed calls per op (default 20)
           --min-time S     kernels: and at least S seconds per op (default 1)
           --warmup N       kernels: untimed calls per op first (default 3)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace GpuGan.Host;
@@ -81,17 +82,53 @@ public static unsafe class GemmPacking
         }
     }
 
-    /// <summary>C = alpha * tile + beta * C over the tile's valid part; beta == 0 writes without reading C.</summary>
-    public static void Store(float* c, float* tile, int ldt, long* row, long* col, int mLen, int nLen, float alpha, float beta)
+    /// <summary>Splits the tile's C column offsets into runs of consecutive addresses: (start, length) pairs; returns the count.</summary>
+    public static int FindRuns(long* col, int nLen, int* runs)
     {
+        int count = 0;
+        for (int j = 0; j < nLen;)
+        {
+            int start = j;
+            for (j++; j < nLen && col[j] == col[j - 1] + 1; j++) { }
+            runs[2 * count] = start;
+            runs[2 * count + 1] = j - start;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// C = alpha * tile + beta * C over the tile's valid part, run by run (vectorized within a run);
+    /// beta == 0 writes without reading C. Each element is alpha * v (+ beta * c), unfused: the same in every lane.
+    /// </summary>
+    public static void Store(float* c, float* tile, int ldt, long* row, long* col, int* runs, int runCount, int mLen, float alpha, float beta)
+    {
+        int vc = Vector<float>.Count;
+        var va = new Vector<float>(alpha);
+        var vb = new Vector<float>(beta);
         for (int i = 0; i < mLen; i++)
         {
             float* cr = c + row[i];
             float* t = tile + (long)i * ldt;
-            if (beta == 0f)
-                for (int j = 0; j < nLen; j++) cr[col[j]] = alpha * t[j];
-            else
-                for (int j = 0; j < nLen; j++) cr[col[j]] = alpha * t[j] + beta * cr[col[j]];
+            for (int r = 0; r < runCount; r++)
+            {
+                int j0 = runs[2 * r], len = runs[2 * r + 1];
+                float* dst = cr + col[j0];
+                float* src = t + j0;
+                int j = 0;
+                if (beta == 0f)
+                {
+                    for (; j + vc <= len; j += vc)
+                        Unsafe.WriteUnaligned(dst + j, va * Unsafe.ReadUnaligned<Vector<float>>(src + j));
+                    for (; j < len; j++) dst[j] = alpha * src[j];
+                }
+                else
+                {
+                    for (; j + vc <= len; j += vc)
+                        Unsafe.WriteUnaligned(dst + j, va * Unsafe.ReadUnaligned<Vector<float>>(src + j) + vb * Unsafe.ReadUnaligned<Vector<float>>(dst + j));
+                    for (; j < len; j++) dst[j] = alpha * src[j] + beta * dst[j];
+                }
+            }
         }
     }
 

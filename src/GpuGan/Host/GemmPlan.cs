@@ -12,7 +12,8 @@ namespace GpuGan.Host;
 /// </summary>
 public readonly struct GemmPlan
 {
-    public const int McMax = 96, NcMax = 256, Kc = 256;
+    /// <summary>Row block (at the full Kc; up to McLimit when the reduction is shorter), column block, reduction step.</summary>
+    public const int McMax = 96, McLimit = 192, NcMax = 256, Kc = 256;
 
     public readonly GemmParams P;
     public readonly int Groups, Rows, Cols, Depth;
@@ -30,7 +31,10 @@ public readonly struct GemmPlan
         Rows = MergeRows ? p.BatchCount * p.M : p.M;
         Cols = MergeCols ? p.BatchCount * p.N : p.N;
         Depth = Reduce ? p.BatchCount * p.K : p.K;
-        TilesM = (Rows + McMax - 1) / McMax;
+        // Keep the packed A panel (Mc x kc) about the same size when the reduction is short.
+        int kc = Math.Min(Kc, Depth);
+        int mcCap = Math.Clamp(McMax * Kc / kc / GemmMicroKernel.Mr * GemmMicroKernel.Mr, McMax, McLimit);
+        TilesM = (Rows + mcCap - 1) / mcCap;
         TilesN = (Cols + NcMax - 1) / NcMax;
         Mc = RoundUp((Rows + TilesM - 1) / TilesM, GemmMicroKernel.Mr);
         Nc = RoundUp((Cols + TilesN - 1) / TilesN, GemmMicroKernel.Nr);

@@ -10,13 +10,15 @@ public sealed unsafe class GemmWorkspace : IDisposable
 {
     public readonly float* PackA, PackB, Tile;
     public readonly long* ARow, AK, BCol, BK, CRow, CCol;
+    /// <summary>Runs of consecutive C columns in the current tile: start and length pairs.</summary>
+    public readonly int* Runs;
     readonly void* block;
 
     public GemmWorkspace()
     {
-        const int mc = GemmPlan.McMax, nc = GemmPlan.NcMax, kc = GemmPlan.Kc;
+        const int mc = GemmPlan.McLimit, nc = GemmPlan.NcMax, kc = GemmPlan.Kc;
         nuint floats = (nuint)(mc * kc + kc * nc + mc * nc);
-        nuint longs = (nuint)(mc + kc + nc + kc + mc + nc);
+        nuint longs = (nuint)(mc + kc + nc + kc + mc + nc + nc);
         block = NativeMemory.AlignedAlloc(floats * sizeof(float) + longs * sizeof(long), 64);
         PackA = (float*)block;
         PackB = PackA + mc * kc;
@@ -27,6 +29,7 @@ public sealed unsafe class GemmWorkspace : IDisposable
         BK = BCol + nc;
         CRow = BK + kc;
         CCol = CRow + mc;
+        Runs = (int*)(CCol + nc);
     }
 
     bool disposed;

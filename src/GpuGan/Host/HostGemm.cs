@@ -95,7 +95,8 @@ public sealed unsafe class HostGemm : IDisposable
                 }
             }
         }
-        GemmPacking.Store(c, ws.Tile, nPad, ws.CRow, ws.CCol, mLen, nLen, pl.P.Alpha, pl.P.Beta);
+        int runs = GemmPacking.FindRuns(ws.CCol, nLen, ws.Runs);
+        GemmPacking.Store(c, ws.Tile, nPad, ws.CRow, ws.CCol, ws.Runs, runs, mLen, pl.P.Alpha, pl.P.Beta);
     }
 
     public void Dispose()
