@@ -40,7 +40,17 @@ public readonly struct GemmPlan
         Nc = RoundUp((Cols + TilesN - 1) / TilesN, GemmMicroKernel.Nr);
         TilesM = (Rows + Mc - 1) / Mc;
         TilesN = (Cols + Nc - 1) / Nc;
+        // Enough tiles that workers balance (a loaded machine may stall one); narrower column blocks first.
+        // Tile sizes never change an element's summation order (only Kc does), so results stay bit-identical.
+        while (Groups * TilesM * TilesN < MinTasks && Nc > 4 * GemmMicroKernel.Nr)
+        {
+            Nc = RoundUp(Nc / 2, GemmMicroKernel.Nr);
+            TilesN = (Cols + Nc - 1) / Nc;
+        }
     }
+
+    /// <summary>Tile count the column blocks are narrowed towards for large products.</summary>
+    public const int MinTasks = 16;
 
     public int TaskCount => Groups * TilesM * TilesN;
     public double Flops => 2.0 * Rows * Cols * Depth * Groups;
