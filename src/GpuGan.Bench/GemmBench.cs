@@ -93,10 +93,38 @@ public static class GemmBench
             }
             var s = Timing.Summarize(samples);
             Console.WriteLine($"{variant,-6} GEMM: median {s.MedianMs,8:F1} ms/step  (min {s.MinMs:F1}, mean {s.MeanMs:F1}, {s.Repetitions} steps after {o.TrainWarmup} warm-up)");
+            // One more step with a synchronizing profiler: where the time goes, by kernel (op name stripped).
+            var profile = new SyncProfiler(dev);
+            dev.Profiler = profile;
+            trainer.Step();
+            dev.Synchronize();
+            dev.Profiler = null;
+            double total = profile.Times.Values.Sum(t => t.Ms);
+            foreach (var (kernel, t) in profile.Times.OrderByDescending(kv => kv.Value.Ms).Take(6))
+                Console.WriteLine($"    {kernel,-22} {t.Ms,8:F1} ms {100 * t.Ms / total,5:F1}%  {t.Calls,4} calls" +
+                    (t.Flops > 0 ? $"  {t.Flops / t.Ms / 1e6,7:F1} GFLOP/s" : ""));
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
         Console.WriteLine($"(load average after: {LoadAverage()})");
         return 0;
+    }
+
+    /// <summary>Times every dispatched kernel, synchronizing the device around it; aggregated by kernel variant.</summary>
+    sealed class SyncProfiler(ComputeDevice dev) : IKernelProfiler
+    {
+        public Dictionary<string, (double Ms, int Calls, double Flops)> Times { get; } = new();
+        long start;
+
+        public void Begin(string kernel) { dev.Synchronize(); start = Stopwatch.GetTimestamp(); }
+
+        public void End(string kernel, double flops, double bytes)
+        {
+            dev.Synchronize();
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            string key = kernel.Contains(':') ? kernel[(kernel.IndexOf(':') + 1)..] : kernel;
+            var t = Times.GetValueOrDefault(key);
+            Times[key] = (t.Ms + ms, t.Calls + 1, t.Flops + flops);
+        }
     }
 
     static long Extent(int offset, int batches, int batchStride, int rows, int rowStride, int cols, int colStride) =>

@@ -35,6 +35,12 @@ public class HostGemmTests(HostGemmFixture fx) : IClassFixture<HostGemmFixture>
 
     sealed record Inputs(GemmParams P, float[] A, float[] B, float[] C0, string Hint);
 
+    internal static (GemmParams P, float[] A, float[] B, float[] C0) MakeInputs(string pattern, int size)
+    {
+        var x = Make(pattern, size);
+        return (x.P, x.A, x.B, x.C0);
+    }
+
     static Inputs Make(string pattern, int size)
     {
         string name = $"hostgemm_{pattern}_{size}";
@@ -147,4 +153,30 @@ public class HostGemmTests(HostGemmFixture fx) : IClassFixture<HostGemmFixture>
         public void Begin(string kernel) => Names.Add(kernel);
         public void End(string kernel, double flops, double bytes) { }
     }
+}
+
+/// <summary>Runs alone (no parallel test classes), since it counts the bytes allocated by the whole process.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HostGemmAllocationCollection { public const string Name = "Host.Allocation"; }
+
+[Collection(HostGemmAllocationCollection.Name)]
+public class HostGemmAllocationTests
+{
+    /// <summary>Workspaces and threads are made once: a repeated product allocates nothing on any thread.</summary>
+    [Fact]
+    public unsafe void NoAllocationPerCall()
+    {
+        using var gemm = new HostGemm(2);
+        var x = HostGemmTests.MakeInputs("convBackwardWeight", 6);
+        var c = (float[])x.C0.Clone();
+        fixed (float* pa = x.A, pb = x.B, pc = c)
+        {
+            for (int i = 0; i < 3; i++) gemm.Run(pa, pb, pc, x.P);
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 5; i++) gemm.Run(pa, pb, pc, x.P);
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            Assert.True(allocated < 1024, $"5 host GEMM calls allocated {allocated} bytes");
+        }
+    }
+
 }
