@@ -20,7 +20,8 @@ public readonly struct GemmPlan
     public readonly bool Reduce, MergeRows, MergeCols;
     public readonly int Mc, Nc, TilesM, TilesN;
 
-    public GemmPlan(in GemmParams p)
+    /// <param name="workers">tiles are narrowed until there are TilesPerWorker per worker (when the product is large enough).</param>
+    public GemmPlan(in GemmParams p, int workers = 1)
     {
         P = p;
         bool batched = p.BatchCount > 1;
@@ -41,16 +42,18 @@ public readonly struct GemmPlan
         TilesM = (Rows + Mc - 1) / Mc;
         TilesN = (Cols + Nc - 1) / Nc;
         // Enough tiles that workers balance (a loaded machine may stall one); narrower column blocks first.
-        // Tile sizes never change an element's summation order (only Kc does), so results stay bit-identical.
-        while (Groups * TilesM * TilesN < MinTasks && Nc > 4 * GemmMicroKernel.Nr)
+        // Tile sizes never change an element's summation order (only Kc does), so results stay bit-identical
+        // whatever the worker count.
+        int minTasks = TilesPerWorker * Math.Max(1, workers);
+        while (Groups * TilesM * TilesN < minTasks && Nc > 4 * GemmMicroKernel.Nr)
         {
             Nc = RoundUp(Nc / 2, GemmMicroKernel.Nr);
             TilesN = (Cols + Nc - 1) / Nc;
         }
     }
 
-    /// <summary>Tile count the column blocks are narrowed towards for large products.</summary>
-    public const int MinTasks = 16;
+    /// <summary>Tiles per worker the column blocks are narrowed towards (smaller tiles pack more per flop).</summary>
+    public const int TilesPerWorker = 4;
 
     public int TaskCount => Groups * TilesM * TilesN;
     public double Flops => 2.0 * Rows * Cols * Depth * Groups;

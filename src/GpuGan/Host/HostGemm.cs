@@ -47,7 +47,7 @@ public sealed unsafe class HostGemm : IDisposable
         lock (runGate)
         {
             this.a = a; this.b = b; this.c = c;
-            plan = new GemmPlan(p);
+            plan = new GemmPlan(p, pool.Count);
             nextTask = 0;
             if (plan.Flops < ParallelFlops || plan.TaskCount == 1) work(0);
             else pool.Run(work);
