@@ -27,12 +27,14 @@ public sealed record BenchOptions
         usage: GpuGan.Bench <command> [options]
           kernels   time each op of the default DCGAN (batch 64): TorchSharp (libtorch CPU) vs GpuGan
           train     time the whole DCGAN training iteration (D step + G step)
+          gemm      GFLOP/s of the CPU GEMMs (ILGPU kernel vs host SIMD) at the DCGAN's large GEMM shapes (no TorchSharp)
+          step      median DCGAN training step (batch 64) with the ILGPU vs the host SIMD GEMM (no TorchSharp)
         options:
           --threads N      libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's
                            CPU accelerator, default: processor count
           --device D       GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (default auto: CUDA, else an
                            OpenCL GPU, else ILGPU's CPU accelerator)
-          --iterations N   train, torch: timed iterations (default 50, after 5 warm-up iterations)
+          --iterations N   train, torch, and step: timed iterations (default 50, after 5 warm-up iterations; step: --train-warmup N)
           --gpugan-iterations N    train, GpuGan: timed iterations (default 10 on the CPU accelerator, else 50)
           --gpugan-train-warmup N  train, GpuGan: warm-up iterations (default 2)
           --min-reps N     kernels: at least N timed calls per op (default 20)

@@ -14,6 +14,8 @@ try
     {
         "kernels" => Commands.Kernels(options),
         "train" => Commands.Train(options),
+        "gemm" => GemmBench.Gemm(options),
+        "step" => GemmBench.Step(options),
         _ => throw new ArgumentException($"unknown command '{options.Mode}'"),
     };
 }

@@ -1,3 +1,4 @@
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -27,11 +28,26 @@ public sealed class ComputeDevice : IDisposable
 
     public IKernelProfiler? Profiler { get; set; }
 
+    /// <summary>
+    /// CPU accelerator only: which GEMM the Cpu kernel family runs. Simd (default) is the host GEMM on
+    /// <see cref="CpuWorkers"/> threads; Ilgpu keeps ILGPU's register-tiled kernel.
+    /// </summary>
+    public CpuKernelVariant CpuKernels { get; set; } = CpuKernelVariant.Simd;
+
+    /// <summary>Worker threads for host-side kernels: the thread count the CPU device was created with (default all cores).</summary>
+    public int CpuWorkers { get; }
+
+    HostGemm? hostGemm;
+
+    /// <summary>The host GEMM of this device, created (threads, workspaces) on first use.</summary>
+    public HostGemm HostGemm => hostGemm ??= new HostGemm(CpuWorkers);
+
     public AcceleratorStream Stream => Accelerator.DefaultStream;
     public long AllocatedBytes => allocatedBytes;
 
-    ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, string id)
+    ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, string id, int cpuWorkers = 0)
     {
+        CpuWorkers = cpuWorkers > 0 ? cpuWorkers : Environment.ProcessorCount;
         Context = context;
         Accelerator = accelerator;
         Kind = kind;
@@ -55,7 +71,7 @@ public sealed class ComputeDevice : IDisposable
             if (profiling) b.Profiling();
         });
         var accelerator = cpu.CreateCPUAccelerator(context);
-        return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu");
+        return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu", workers);
     }
 
     /// <summary>
@@ -233,6 +249,7 @@ public sealed class ComputeDevice : IDisposable
 
     public void Dispose()
     {
+        hostGemm?.Dispose();
         Accelerator.Dispose();
         Context.Dispose();
     }

@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -7,7 +8,8 @@ namespace GpuGan.Ops;
 
 /// <summary>
 /// The one dispatch point for matrix products: Linear and every convolution pass reach their GEMM here.
-/// CPU family: one thread per 4x4 register tile; GPU family: 64x64 shared-memory tiles.
+/// CPU accelerator: the host SIMD GEMM (<see cref="HostGemm"/>) unless <see cref="ComputeDevice.CpuKernels"/> is Ilgpu,
+/// then ILGPU's kernel with one thread per 4x4 register tile; GPU family: 64x64 shared-memory tiles.
 /// </summary>
 public static class Gemm
 {
@@ -16,7 +18,12 @@ public static class Gemm
         Validate(a, b, c, p);
         double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
         double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
-        if (dev.Family == KernelFamily.Gpu)
+        if (dev.Kind == DeviceKind.Cpu && dev.Family == KernelFamily.Cpu && dev.CpuKernels == CpuKernelVariant.Simd)
+        {
+            using var _ = dev.Scope($"{name}:HostGemm", flops, bytes);
+            RunHost(dev, a, b, c, p);
+        }
+        else if (dev.Family == KernelFamily.Gpu)
         {
             using var _ = dev.Scope($"{name}:GemmSharedTiled", flops, bytes);
             var k = dev.Kernel("GemmSharedTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel));
@@ -31,6 +38,13 @@ public static class Gemm
             var r = dev.Range(GemmRegisterTiled.TileCount(p));
             k(r.Threads, a, b, c, p, r);
         }
+    }
+
+    // The host reads and writes the CPU accelerator's buffers directly: kernels queued before must be done.
+    static unsafe void RunHost(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, in GemmParams p)
+    {
+        dev.Synchronize();
+        dev.HostGemm.Run(HostMemory.Pointer(a), HostMemory.Pointer(b), HostMemory.Pointer(c), p);
     }
 
     /// <summary>Builds the parameters of C = alpha * op(A) op(B) + beta * C for dense row-major matrices.</summary>

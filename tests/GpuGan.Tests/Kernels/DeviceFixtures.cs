@@ -4,8 +4,19 @@ using Xunit;
 
 namespace GpuGan.Tests.Kernels;
 
-/// <summary>The CPU accelerator with the CPU kernel family (what a CPU run uses). Shared: contexts are slow to create.</summary>
+/// <summary>
+/// The CPU accelerator with the CPU kernel family and ILGPU's GEMM kernel forced (CpuKernels = Ilgpu), so that
+/// variant stays tested. Shared: contexts are slow to create.
+/// </summary>
 public sealed class CpuFamilyFixture : IDisposable
+{
+    public ComputeDevice Device { get; } = ComputeDevice.CreateCpu();
+    public CpuFamilyFixture() => Device.CpuKernels = CpuKernelVariant.Ilgpu;
+    public void Dispose() => Device.Dispose();
+}
+
+/// <summary>The CPU accelerator as a CPU run uses it by default: CPU kernel family, host SIMD GEMM.</summary>
+public sealed class CpuSimdFixture : IDisposable
 {
     public ComputeDevice Device { get; } = ComputeDevice.CreateCpu();
     public void Dispose() => Device.Dispose();
@@ -43,6 +54,9 @@ public sealed class GpuFamilyOnCpuFixture : IDisposable
 
 [CollectionDefinition(Name)]
 public sealed class CpuFamilyCollection : ICollectionFixture<CpuFamilyFixture> { public const string Name = "Kernels.CpuFamily"; }
+
+[CollectionDefinition(Name)]
+public sealed class CpuSimdCollection : ICollectionFixture<CpuSimdFixture> { public const string Name = "Kernels.CpuSimd"; }
 
 [CollectionDefinition(Name)]
 public sealed class GpuFamilyCollection : ICollectionFixture<GpuFamilyOnCpuFixture> { public const string Name = "Kernels.GpuFamilyOnCpu"; }

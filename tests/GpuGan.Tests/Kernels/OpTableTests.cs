@@ -12,6 +12,7 @@ public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
     [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
     public void Case(string name)
     {
+        Assert.Equal(CpuKernelVariant.Ilgpu, fixture.Device.CpuKernels);
         double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
         output.WriteLine($"{name}: {s:F3} s");
     }
@@ -41,6 +42,37 @@ public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
                         Assert.Fail($"{hint} {kind} {key}[{i}] differs between identical runs: {first[i]:R} vs {second[i]:R}");
             }
         }
+    }
+}
+
+/// <summary>Every GEMM-backed case of the table (Conv2d, ConvTranspose2d, Linear) with the host SIMD GEMM.</summary>
+[Collection(CpuSimdCollection.Name)]
+public class OpTableSimdTests(CpuSimdFixture fixture, ITestOutputHelper output)
+{
+    public static IEnumerable<object[]> GemmNames => OpCases.All
+        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear)
+        .Select(c => new object[] { c.Name });
+
+    public static IEnumerable<object[]> GemmDeterminismNames => OpCases.DeterminismNames
+        .Where(n => OpCases.Get((string)n[0]).Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear);
+
+    [Theory]
+    [MemberData(nameof(GemmNames))]
+    public void Case(string name)
+    {
+        Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
+        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
+        output.WriteLine($"{name}: {s:F3} s");
+    }
+
+    [Theory]
+    [MemberData(nameof(GemmDeterminismNames))]
+    public void Deterministic(string name)
+    {
+        var prep = OpHarness.Prepare(OpCases.Get(name), TestSeed.For(name));
+        var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+        var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
+        OpTableCpuTests.AssertBitIdentical(a, b, TestSeed.Hint(name));
     }
 }
 

@@ -1,0 +1,23 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace GpuGan.Host;
+
+/// <summary>
+/// Raw pointers into the CPU accelerator's buffers: ILGPU's CPU memory buffers are plain host memory, so
+/// host code may read and write them directly once the accelerator stream has been synchronized.
+/// </summary>
+public static unsafe class HostMemory
+{
+    /// <summary>The address of element 0 of <paramref name="view"/>; throws for a view that is not CPU memory.</summary>
+    public static float* Pointer(ArrayView<float> view) => Pointer<ArrayView<float>>(view);
+
+    // ArrayView<T>.Buffer and .Index are explicit interface members: reach them through a constrained call (no boxing).
+    static float* Pointer<TView>(TView view) where TView : IContiguousArrayView
+    {
+        var buffer = view.Buffer ?? throw new ArgumentException("host GEMM: the view has no buffer");
+        if (buffer.AcceleratorType != AcceleratorType.CPU)
+            throw new ArgumentException($"host GEMM needs CPU accelerator memory, not {buffer.AcceleratorType}");
+        return (float*)buffer.NativePtr + view.Index;
+    }
+}
