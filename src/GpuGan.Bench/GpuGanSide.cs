@@ -7,7 +7,7 @@ using GpuGan.Losses;
 using GpuGan.Models;
 using GpuGan.Ops;
 using GpuGan.Optim;
-using GpuGan.Random;
+using GpuGan.Rng;
 using GpuGan.Training;
 
 namespace GpuGan.Bench;

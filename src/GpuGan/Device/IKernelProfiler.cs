@@ -10,12 +10,12 @@ public interface IKernelProfiler
     void End(string kernel, double flops, double bytes);
 
     /// <summary>Attribution only: launches until the matching EndSection belong to this section (e.g. "D.conv2.forward").</summary>
-    void BeginSection(string section);
-    void EndSection();
+    void BeginSection(string section) { }
+    void EndSection() { }
 
     /// <summary>Host work that is not a kernel (data loading, copies, logging).</summary>
-    void BeginHost(string span);
-    void EndHost(string span);
+    void BeginHost(string span) { }
+    void EndHost(string span) { }
 }
 
 /// <summary>Brackets one launch for the device's profiler, if any (a struct: no allocation).</summary>
