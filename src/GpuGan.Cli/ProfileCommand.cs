@@ -29,7 +29,7 @@ public static class ProfileCommand
         var options = TrainCommand.BuildOptions(o);
         string outDir = o.String("out") ?? "runs/profile";
         int warmup = o.Int("warmup", 0, 1000) ?? 2;
-        using var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"), profiling: true, cpuThreads: o.Int("threads", 1, 1024) ?? 0);
+        using var device = TrainCommand.CreateDevice(o, profiling: true);
         int steps = o.Int("iterations", 1, 100_000) ?? (device.Kind == DeviceKind.Cpu ? 5 : 20);
         options = options with
         {

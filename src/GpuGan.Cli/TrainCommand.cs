@@ -37,7 +37,8 @@ public static class TrainCommand
         new("g-width", "N", "64", "G's base width (ngf)"),
         new("d-width", "N", "64", "D's base width (ndf)"),
         new("device", "NAME", "auto", "auto, cpu, cuda[:N] or opencl[:N] (auto: CUDA, else an OpenCL GPU, else the CPU)"),
-        new("threads", "N", "all cores", "worker threads of the CPU accelerator"),
+        new("threads", "N", "all cores", "worker threads of the CPU accelerator and its host kernels"),
+        new("cpu-kernels", "KIND", "simd", "on the CPU accelerator: simd (host SIMD GEMM/unfold) or ilgpu (ILGPU's CPU kernels only)"),
         new("resume", "PATH", "", "continue from a checkpoint file or a run folder (its latest checkpoint)"),
         new("checkpoint-every", "N", D.CheckpointEvery.ToString(CultureInfo.InvariantCulture), "iterations between checkpoints (and one at the end)"),
         new("keep-checkpoints", "N", D.KeepCheckpoints.ToString(CultureInfo.InvariantCulture), "how many recent checkpoints to keep"),
@@ -49,7 +50,7 @@ public static class TrainCommand
 
     // Options a resumed run may change; every other one must match the checkpoint.
     static readonly HashSet<string> RunControl = ["iterations", "epochs", "out", "device", "threads", "resume", "checkpoint-every",
-        "keep-checkpoints", "sample-every", "log-every", "data", "profile"];
+        "keep-checkpoints", "sample-every", "log-every", "data", "profile", "cpu-kernels"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, CancellationToken stop)
     {
@@ -70,9 +71,8 @@ public static class TrainCommand
         }
         options.Validate();
 
-        var spec = DeviceSpec.Parse(o.String("device") ?? "auto");
         bool profile = o.Has("profile");
-        using var device = ComputeDevice.Create(spec, profiling: profile, cpuThreads: o.Int("threads", 1, 1024) ?? 0);
+        using var device = CreateDevice(o, profile);
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         stdout.WriteLine($"device: {device}  data: {data}");
         using var trainer = new GanTrainer(device, options, data, resume);
@@ -91,6 +91,20 @@ public static class TrainCommand
             TrainOutcome.Interrupted => 130,
             _ => throw new TrainingDivergedException(result.Message),
         };
+    }
+
+    /// <summary>The device from --device, --threads and --cpu-kernels.</summary>
+    internal static ComputeDevice CreateDevice(ParsedOptions o, bool profiling)
+    {
+        var variant = (o.String("cpu-kernels") ?? "simd").ToLowerInvariant() switch
+        {
+            "simd" => CpuKernelVariant.Simd,
+            "ilgpu" => CpuKernelVariant.Ilgpu,
+            var v => throw new UsageException($"--cpu-kernels '{v}': expected simd or ilgpu"),
+        };
+        var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"), profiling, o.Int("threads", 1, 1024) ?? 0);
+        device.CpuKernels = variant;
+        return device;
     }
 
     static string FormatProgress(TrainProgress p)

@@ -42,6 +42,14 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>The host GEMM of this device, created (threads, workspaces) on first use.</summary>
     public HostGemm HostGemm => hostGemm ??= new HostGemm(CpuWorkers);
 
+    HostUnfold? hostUnfold;
+
+    /// <summary>The host im2col/col2im of this device, created on first use.</summary>
+    public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(CpuWorkers);
+
+    /// <summary>True when host SIMD variants replace ILGPU kernels (CPU accelerator, CPU family, CpuKernels = Simd).</summary>
+    public bool UsesHostKernels => Kind == DeviceKind.Cpu && Family == KernelFamily.Cpu && CpuKernels == CpuKernelVariant.Simd;
+
     public AcceleratorStream Stream => Accelerator.DefaultStream;
     public long AllocatedBytes => allocatedBytes;
 
@@ -250,6 +258,7 @@ public sealed class ComputeDevice : IDisposable
     public void Dispose()
     {
         hostGemm?.Dispose();
+        hostUnfold?.Dispose();
         Accelerator.Dispose();
         Context.Dispose();
     }

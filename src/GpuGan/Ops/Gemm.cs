@@ -18,7 +18,7 @@ public static class Gemm
         Validate(a, b, c, p);
         double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
         double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
-        if (dev.Kind == DeviceKind.Cpu && dev.Family == KernelFamily.Cpu && dev.CpuKernels == CpuKernelVariant.Simd)
+        if (dev.UsesHostKernels)
         {
             using var _ = dev.Scope($"{name}:HostGemm", flops, bytes);
             RunHost(dev, a, b, c, p);
