@@ -15,6 +15,8 @@ public sealed record BenchOptions
     public string? JsonPath { get; init; }
     /// <summary>GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (DeviceSpec.Parse).</summary>
     public string Device { get; init; } = "auto";
+    /// <summary>On the CPU accelerator: simd (host SIMD GEMM and unfold, the default) or ilgpu (ILGPU's CPU kernels only).</summary>
+    public string CpuKernels { get; init; } = "simd";
     /// <summary>GpuGan side; null: 10 on the CPU accelerator, 50 elsewhere.</summary>
     public int? GpuGanIterations { get; init; }
     public int GpuGanTrainWarmup { get; init; } = 2;
@@ -32,6 +34,7 @@ public sealed record BenchOptions
         options:
           --threads N      libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's
                            CPU accelerator, default: processor count
+          --cpu-kernels K  GpuGan on the CPU accelerator: simd (host SIMD GEMM/unfold, default) or ilgpu (ILGPU kernels only)
           --device D       GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (default auto: CUDA, else an
                            OpenCL GPU, else ILGPU's CPU accelerator)
           --iterations N   train, torch, and step: timed iterations (default 50, after 5 warm-up iterations; step: --train-warmup N)
@@ -65,6 +68,7 @@ public sealed record BenchOptions
                 "--min-time" => o with { MinSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--json" => o with { JsonPath = Next() },
                 "--device" => o with { Device = Next() },
+                "--cpu-kernels" => o with { CpuKernels = Next() },
                 "--gpugan-iterations" => o with { GpuGanIterations = Int() },
                 "--gpugan-train-warmup" => o with { GpuGanTrainWarmup = Int() },
                 "--gpugan-warmup" => o with { GpuGanWarmup = Int() },

@@ -20,23 +20,33 @@ namespace GpuGan.Bench;
 public static class GpuGanSide
 {
     /// <summary>The accelerator <c>--device</c> names (auto: CUDA, else an OpenCL GPU, else ILGPU's CPU accelerator).</summary>
-    public static ComputeDevice CreateDevice(BenchOptions o) =>
-        ComputeDevice.Create(DeviceSpec.Parse(o.Device), cpuThreads: o.Threads);
+    public static ComputeDevice CreateDevice(BenchOptions o)
+    {
+        var dev = ComputeDevice.Create(DeviceSpec.Parse(o.Device), cpuThreads: o.Threads);
+        dev.CpuKernels = o.CpuKernels.ToLowerInvariant() switch
+        {
+            "ilgpu" => CpuKernelVariant.Ilgpu,
+            "simd" => CpuKernelVariant.Simd,
+            var v => throw new ArgumentException($"--cpu-kernels '{v}': expected simd or ilgpu"),
+        };
+        return dev;
+    }
 
     /// <summary>"cpu (CPU accelerator, 2 worker threads)" and the like, for the header.</summary>
     public static string Describe(ComputeDevice dev) =>
         dev.Kind == DeviceKind.Cpu
-            ? $"{dev.Id} ({dev.Name}, ILGPU CPU accelerator, {dev.Accelerator.MaxNumThreads} worker threads)"
+            ? $"{dev.Id} ({dev.Name}, ILGPU CPU accelerator, {dev.Accelerator.MaxNumThreads} worker threads; " +
+              (dev.UsesHostKernels ? $"host SIMD GEMM and unfold on {dev.CpuWorkers} threads)" : "ILGPU kernels only)")
             : $"{dev.Id} ({dev.Name}, {dev.Accelerator.MemorySize / (1024.0 * 1024 * 1024):F1} GiB)";
 
     /// <summary>The repetition rule the GpuGan side uses on this device (fewer calls on the CPU accelerator).</summary>
     public static (int Warmup, int MinReps, double MinSeconds) KernelProtocol(BenchOptions o, ComputeDevice dev) =>
-        dev.Kind == DeviceKind.Cpu
+        dev.Kind == DeviceKind.Cpu && !dev.UsesHostKernels
             ? (o.GpuGanWarmup ?? 2, o.GpuGanMinReps ?? 5, o.GpuGanMinSeconds ?? o.MinSeconds)
             : (o.GpuGanWarmup ?? o.Warmup, o.GpuGanMinReps ?? o.MinReps, o.GpuGanMinSeconds ?? o.MinSeconds);
 
     public static int TrainIterations(BenchOptions o, ComputeDevice dev) =>
-        o.GpuGanIterations ?? (dev.Kind == DeviceKind.Cpu ? 10 : 50);
+        o.GpuGanIterations ?? (dev.Kind == DeviceKind.Cpu && !dev.UsesHostKernels ? 10 : 50);
 
     /// <summary>Rows whose GpuGan figure covers more (or less) than the torch op; shown under the table.</summary>
     public static readonly Dictionary<string, string> Notes = new();

@@ -17,7 +17,7 @@ public static class TrainCommand
     [
         new("data", "PATH", "the embedded 9,000-digit MNIST subset", "IDX file, folder with train-images-idx3-ubyte[.gz], or image folder"),
         new("out", "DIR", D.OutDir, "run folder: samples/, checkpoints/, metrics.jsonl, loss.svg, config.json"),
-        new("iterations", "N", $"{TrainOptions.DefaultGpuIterations} on a GPU, {TrainOptions.DefaultCpuIterations} on the CPU accelerator", "generator updates to run (the CPU default is short: ILGPU's CPU kernels are scalar)"),
+        new("iterations", "N", $"{TrainOptions.DefaultIterations}; {TrainOptions.DefaultIlgpuCpuIterations} with --cpu-kernels ilgpu", "generator updates to run (ILGPU's scalar CPU kernels take seconds per iteration, hence their short default)"),
         new("epochs", "N", "", "passes over the data instead of --iterations"),
         new("seed", "N", D.Seed.ToString(CultureInfo.InvariantCulture), "seed of initialisation, noise and shuffling"),
         new("batch-size", "N", D.BatchSize.ToString(CultureInfo.InvariantCulture), "images per batch (the partial last batch of an epoch is dropped)"),

@@ -62,7 +62,7 @@ public sealed class GanTrainer : IDisposable
         TargetIterations = options.Iterations
             ?? (options.Epochs.HasValue
                 ? Math.Max(1, (long)options.Epochs.Value * sampler.BatchesPerEpoch / options.EffectiveDSteps)
-                : dev.Kind == DeviceKind.Cpu ? TrainOptions.DefaultCpuIterations : TrainOptions.DefaultGpuIterations);
+                : dev.Kind == DeviceKind.Cpu && !dev.UsesHostKernels ? TrainOptions.DefaultIlgpuCpuIterations : TrainOptions.DefaultIterations);
         if (resume != null) Restore(resume);
         dev.Synchronize();
     }

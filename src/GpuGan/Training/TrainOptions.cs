@@ -32,10 +32,11 @@ public sealed record TrainOptions
     public int SampleEvery { get; init; } = 500;
     public int LogEvery { get; init; } = 10;
 
-    /// <summary>Iterations when neither --iterations nor --epochs is given: full DCGAN schedule on a GPU,
-    /// a short run on the CPU accelerator (its scalar kernels make an iteration take seconds).</summary>
-    public const long DefaultGpuIterations = 2000;
-    public const long DefaultCpuIterations = 30;
+    /// <summary>Iterations when neither --iterations nor --epochs is given: the DCGAN's usual schedule
+    /// (recognisable MNIST digits), except with ILGPU's scalar CPU kernels only (--cpu-kernels ilgpu), where
+    /// an iteration takes seconds and the default is a short run.</summary>
+    public const long DefaultIterations = 2000;
+    public const long DefaultIlgpuCpuIterations = 30;
 
     public int EffectiveDSteps => DSteps ?? (Loss == GanLossKind.Wgan ? 5 : 1);
 

@@ -38,7 +38,7 @@ public sealed class CliTests
         Assert.Contains("--batch-size N", r.Out);
         Assert.Contains("(default: 64)", r.Out);
         Assert.Contains("--lr X", r.Out);
-        Assert.Contains("on the CPU accelerator", r.Out);
+        Assert.Contains("with --cpu-kernels ilgpu", r.Out);
         Assert.Equal(2, Run().Code);
         Assert.Equal(0, Run("sample", "--help").Code);
     }
