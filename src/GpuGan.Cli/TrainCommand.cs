@@ -79,7 +79,19 @@ public static class TrainCommand
         stdout.WriteLine($"model: {options.Model.Architecture}  G {Dcgan.CountParameters(trainer.G):N0} parameters, D {Dcgan.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
         if (profile) trainer.Profiler = new StepProfiler(device);
-        var result = trainer.Run(stop, p => stdout.WriteLine(FormatProgress(p)));
+        // On a terminal, a status line rewritten every iteration between the logged lines.
+        bool live = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        long first = trainer.Iteration;
+        if (live)
+            trainer.OnIteration = (i, s) =>
+            {
+                double rate = (i - first) / Math.Max(started.Elapsed.TotalSeconds, 1e-9);
+                var eta = rate > 0 ? TimeSpan.FromSeconds((trainer.TargetIterations - i) / rate) : TimeSpan.Zero;
+                stdout.Write(string.Format(CultureInfo.InvariantCulture, "\r[{0}/{1}] Loss_D: {2:F4} Loss_G: {3:F4} D(x): {4:F4}  {5:F1} it/s  ETA {6:hh\\:mm\\:ss} ",
+                    i, trainer.TargetIterations, s.D, s.G, s.DOfX, rate, eta));
+            };
+        var result = trainer.Run(stop, p => stdout.WriteLine((live ? "\r" : "") + FormatProgress(p)));
         if (trainer.Profiler is { StepMilliseconds.Count: > 0 } profiler)
             ProfileCommand.Report(profiler, device, options.OutDir, stdout);
         stdout.WriteLine($"{result.Message} in {result.Elapsed:hh\\:mm\\:ss} ({result.ImagesPerSecond:F1} images/s)");

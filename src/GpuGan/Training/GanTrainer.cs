@@ -79,6 +79,9 @@ public sealed class GanTrainer : IDisposable
     public StepProfiler? Profiler { get; set; }
     public int ProfileWarmup { get; set; } = 2;
     public int ProfileSteps { get; set; } = 20;
+
+    /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
+    public Action<long, LossStats>? OnIteration { get; set; }
     string CheckpointDir => Path.Combine(Options.OutDir, "checkpoints");
 
     void FillNoise(NoiseGenerator rng, Tensor t)
@@ -188,6 +191,7 @@ public sealed class GanTrainer : IDisposable
                 failure = $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}";
                 return false;
             }
+            OnIteration?.Invoke(Iteration, s);
             if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations)
             {
                 using var _ = dev.HostSpan("log.metrics");
