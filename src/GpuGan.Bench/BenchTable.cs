@@ -19,7 +19,8 @@ public static class BenchTable
                           $"G {DcganShapes.GParams:N0} params, D {DcganShapes.DParams:N0} params");
     }
 
-    public static void Kernels(IReadOnlyList<OpShape> ops, IReadOnlyList<BenchResult> torch, IReadOnlyList<BenchResult> gpugan, BenchOptions o, GpuGanInfo info)
+    public static void Kernels(IReadOnlyList<OpShape> ops, IReadOnlyList<BenchResult> torch, IReadOnlyList<BenchResult> gpugan, BenchOptions o, GpuGanInfo info,
+        IReadOnlyList<BenchResult>? ilgpu = null)
     {
         Console.WriteLine($"timing  : torch: median of >= {o.MinReps} calls and >= {o.MinSeconds.ToString(Inv)} s per op after {o.Warmup} warm-up calls");
         Console.WriteLine($"          GpuGan: median of >= {info.MinReps} calls and >= {info.MinSeconds?.ToString(Inv)} s per op after {info.Warmup} warm-up calls " +
@@ -28,8 +29,10 @@ public static class BenchTable
         Console.WriteLine();
         var t = torch.ToDictionary(r => r.Op);
         var g = gpugan.ToDictionary(r => r.Op);
+        var il = (ilgpu ?? []).ToDictionary(r => r.Op);
+        string ilHead = ilgpu is null ? "" : $"  {"ILGPU-only ms",13} {"GFLOP/s",8}";
         int w = Math.Max(2, ops.Max(op => op.Name.Length));
-        string head = $"{"op".PadRight(w)}  {"torch ms",10} {"min",9} {"GFLOP/s",8}  {"GpuGan ms",10} {"min",9} {"GFLOP/s",8} {"reps",5}  {"GpuGan speed",12}";
+        string head = $"{"op".PadRight(w)}  {"torch ms",10} {"min",9} {"GFLOP/s",8}  {"GpuGan ms",10} {"min",9} {"GFLOP/s",8} {"reps",5}  {"GpuGan speed",12}{ilHead}";
         Console.WriteLine(head);
         Console.WriteLine(new string('-', head.Length));
         var notes = new List<string>();
@@ -39,7 +42,7 @@ public static class BenchTable
             g.TryGetValue(op.Name, out var b);
             string mark = "";
             if (GpuGanSide.Notes.TryGetValue(op.Name, out var note)) { notes.Add(note); mark = new string('*', notes.Count); }
-            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Min(a),9} {Gf(a),8}  {Ms(b),10} {Min(b),9} {Gf(b),8} {(b is null ? "" : b.Repetitions.ToString(Inv)),5}  {Speed(a?.MedianMs, b?.MedianMs),12}{(mark == "" ? "" : " " + mark)}");
+            Console.WriteLine($"{op.Name.PadRight(w)}  {Ms(a),10} {Min(a),9} {Gf(a),8}  {Ms(b),10} {Min(b),9} {Gf(b),8} {(b is null ? "" : b.Repetitions.ToString(Inv)),5}  {Speed(a?.MedianMs, b?.MedianMs),12}{IlgpuCells(ilgpu, il, op.Name)}{(mark == "" ? "" : " " + mark)}");
         }
         // Sums over the ops both sides measured, so the ratio compares like with like.
         var both = ops.Where(op => t.ContainsKey(op.Name) && g.ContainsKey(op.Name)).ToList();
@@ -51,6 +54,15 @@ public static class BenchTable
         Console.WriteLine("per multiply-add (bias terms not counted); element-wise, BatchNorm, loss and Adam rows use nominal per-element");
         Console.WriteLine("counts (see OpShape.Flops). bwd-weight includes the bias gradient on both sides.");
         Console.WriteLine("GpuGan speed = torch ms / GpuGan ms: 1x = as fast as torch, 0.01x = 100 times slower, 2x = twice as fast.");
+        if (ilgpu is not null)
+            Console.WriteLine("ILGPU-only: the same op on the CPU accelerator with --cpu-kernels ilgpu (ILGPU's CPU kernels, no host SIMD variants).");
+    }
+
+    static string IlgpuCells(IReadOnlyList<BenchResult>? ilgpu, Dictionary<string, BenchResult> il, string op)
+    {
+        if (ilgpu is null) return "";
+        il.TryGetValue(op, out var r);
+        return $"  {Ms(r),13} {Gf(r),8}";
     }
 
     public static void Train(TrainResult torch, TrainResult gpugan)

@@ -26,8 +26,8 @@ public static class GpuGanSide
         dev.CpuKernels = o.CpuKernels.ToLowerInvariant() switch
         {
             "ilgpu" => CpuKernelVariant.Ilgpu,
-            "simd" => CpuKernelVariant.Simd,
-            var v => throw new ArgumentException($"--cpu-kernels '{v}': expected simd or ilgpu"),
+            "simd" or "both" => CpuKernelVariant.Simd,
+            var v => throw new ArgumentException($"--cpu-kernels '{v}': expected simd, ilgpu or both"),
         };
         return dev;
     }

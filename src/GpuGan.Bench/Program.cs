@@ -40,16 +40,24 @@ static class Commands
         var machine = MachineInfo.Current();
         GpuGanInfo info;
         IReadOnlyList<BenchResult> gpugan;
+        IReadOnlyList<BenchResult>? ilgpu = null;
         using (var dev = GpuGanSide.CreateDevice(o))
         {
             var (warmup, minReps, minSeconds) = GpuGanSide.KernelProtocol(o, dev);
             info = new GpuGanInfo(GpuGanSide.Describe(dev), dev.Kind.ToString(), warmup, minReps, minSeconds, null);
             Console.Error.WriteLine($"GpuGan kernels on {info.Accelerator}");
             gpugan = GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o, dev);
+            // --cpu-kernels both: the same ops again with ILGPU's CPU kernels only, for a side-by-side column.
+            if (o.CpuKernels.Equals("both", StringComparison.OrdinalIgnoreCase) && dev.Kind == GpuGan.Device.DeviceKind.Cpu)
+            {
+                dev.CpuKernels = GpuGan.Device.CpuKernelVariant.Ilgpu;
+                Console.Error.WriteLine("GpuGan kernels again with ILGPU's CPU kernels only");
+                ilgpu = GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o, dev);
+            }
         }
         var torch = ChildProcess.RunTorchWorker(o);
         BenchTable.Header("kernels", machine, o, torch.TorchSharpVersion, info);
-        BenchTable.Kernels(DcganShapes.Ops, torch.Kernels ?? [], gpugan, o, info);
+        BenchTable.Kernels(DcganShapes.Ops, torch.Kernels ?? [], gpugan, o, info, ilgpu);
         WriteJson(o, new BenchReport("kernels", machine, o.Threads, torch.TorchSharpVersion, info, torch.Kernels, gpugan, null, null));
         return 0;
     }
