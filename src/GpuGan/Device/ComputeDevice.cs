@@ -29,8 +29,9 @@ public sealed class ComputeDevice : IDisposable
     public IKernelProfiler? Profiler { get; set; }
 
     /// <summary>
-    /// CPU accelerator only: which GEMM the Cpu kernel family runs. Simd (default) is the host GEMM on
-    /// <see cref="CpuWorkers"/> threads; Ilgpu keeps ILGPU's register-tiled kernel.
+    /// CPU accelerator only: which kernels the Cpu kernel family runs. Simd (default) runs host code on
+    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
+    /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
     public CpuKernelVariant CpuKernels { get; set; } = CpuKernelVariant.Simd;
 
