@@ -29,8 +29,9 @@ public sealed class ComputeDevice : IDisposable
     public IKernelProfiler? Profiler { get; set; }
 
     /// <summary>
-    /// CPU accelerator only: which GEMM the Cpu kernel family runs. Simd (default) is the host GEMM on
-    /// <see cref="CpuWorkers"/> threads; Ilgpu keeps ILGPU's register-tiled kernel.
+    /// CPU accelerator only: which kernels the Cpu kernel family runs. Simd (default) runs host code on
+    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
+    /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
     public CpuKernelVariant CpuKernels { get; set; } = CpuKernelVariant.Simd;
 
@@ -46,6 +47,19 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The host im2col/col2im of this device, created on first use.</summary>
     public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(CpuWorkers);
+
+    WorkerPool? hostPool;
+    HostElementwise? hostElementwise;
+    HostBatchNorm? hostBatchNorm;
+
+    /// <summary>The worker threads shared by the host elementwise and BatchNorm kernels, created on first use.</summary>
+    WorkerPool HostPool => hostPool ??= new WorkerPool(CpuWorkers);
+
+    /// <summary>The host elementwise kernels (fill, activations, bias add, Adam) of this device, created on first use.</summary>
+    public HostElementwise HostElementwise => hostElementwise ??= new HostElementwise(HostPool);
+
+    /// <summary>The host BatchNorm and per-channel sum of this device, created on first use.</summary>
+    public HostBatchNorm HostBatchNorm => hostBatchNorm ??= new HostBatchNorm(HostPool);
 
     /// <summary>True when host SIMD variants replace ILGPU kernels (CPU accelerator, CPU family, CpuKernels = Simd).</summary>
     public bool UsesHostKernels => Kind == DeviceKind.Cpu && Family == KernelFamily.Cpu && CpuKernels == CpuKernelVariant.Simd;
@@ -259,6 +273,7 @@ public sealed class ComputeDevice : IDisposable
     {
         hostGemm?.Dispose();
         hostUnfold?.Dispose();
+        hostPool?.Dispose();
         Accelerator.Dispose();
         Context.Dispose();
     }

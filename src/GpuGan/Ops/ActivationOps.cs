@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -9,6 +10,13 @@ public static class ActivationOps
 {
     public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length, ActivationKind kind, float slope)
     {
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope($"ActivationForward.{kind}:Host", length, 8.0 * length);
+            dev.Synchronize();
+            unsafe { dev.HostElementwise.ActivationForward(HostMemory.Pointer(x), HostMemory.Pointer(y), length, kind, slope); }
+            return;
+        }
         using var _ = dev.Scope($"ActivationForward.{kind}", length, 8.0 * length);
         var k = dev.Kernel("ActivationForward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ActivationKind, float, ElementRange>(ActivationForward.Kernel));
         var r = dev.Range(length);
@@ -18,6 +26,13 @@ public static class ActivationOps
     // dx from the forward output y
     public static void Backward(ComputeDevice dev, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int length, ActivationKind kind, float slope)
     {
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope($"ActivationBackward.{kind}:Host", 2.0 * length, 12.0 * length);
+            dev.Synchronize();
+            unsafe { dev.HostElementwise.ActivationBackward(HostMemory.Pointer(y), HostMemory.Pointer(dy), HostMemory.Pointer(dx), length, kind, slope); }
+            return;
+        }
         using var _ = dev.Scope($"ActivationBackward.{kind}", 2.0 * length, 12.0 * length);
         var k = dev.Kernel("ActivationBackward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ActivationKind, float, ElementRange>(ActivationBackward.Kernel));
         var r = dev.Range(length);

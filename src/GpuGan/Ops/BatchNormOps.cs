@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -19,6 +20,20 @@ public static class BatchNormOps
         {
             if (l.PerChannel < 2)
                 throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got batch {l.Batch} x plane {l.Plane}");
+        }
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope("BatchNormForward:Host", (bn.Training != 0 ? 7.0 : 4.0) * l.Length, (bn.Training != 0 ? 16.0 : 8.0) * l.Length);
+            dev.Synchronize();
+            unsafe
+            {
+                dev.HostBatchNorm.Forward(HostMemory.Pointer(x), HostMemory.Pointer(y), HostMemory.Pointer(gamma), HostMemory.Pointer(beta),
+                    HostMemory.Pointer(runningMean), HostMemory.Pointer(runningVar), HostMemory.Pointer(mean), HostMemory.Pointer(invStd), bn);
+            }
+            return;
+        }
+        if (bn.Training != 0)
+        {
             if (dev.Family == KernelFamily.Gpu)
             {
                 using var _ = dev.Scope("BatchNormStatistics.PerGroup", 3.0 * l.Length, 8.0 * l.Length);
@@ -56,6 +71,18 @@ public static class BatchNormOps
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
         var l = bn.Layout;
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope("BatchNormBackward:Host", (dx.HasValue ? 12.0 : 5.0) * l.Length, (dx.HasValue ? 20.0 : 8.0) * l.Length);
+            dev.Synchronize();
+            unsafe
+            {
+                dev.HostBatchNorm.Backward(HostMemory.Pointer(x), HostMemory.Pointer(dy), dx.HasValue ? HostMemory.Pointer(dx.Value) : null,
+                    HostMemory.Pointer(gamma), HostMemory.Pointer(mean), HostMemory.Pointer(invStd), HostMemory.Pointer(sums),
+                    HostMemory.Pointer(dGamma), HostMemory.Pointer(dBeta), bn);
+            }
+            return;
+        }
         if (dev.Family == KernelFamily.Gpu)
         {
             using var _ = dev.Scope("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, 8.0 * l.Length);

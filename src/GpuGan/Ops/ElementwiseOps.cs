@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -9,6 +10,13 @@ public static class ElementwiseOps
 {
     public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, float value)
     {
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope("Fill:Host", 0, 4.0 * length);
+            dev.Synchronize();
+            unsafe { dev.HostElementwise.Fill(HostMemory.Pointer(x), length, value); }
+            return;
+        }
         using var _ = dev.Scope("Fill", 0, 4.0 * length);
         var k = dev.Kernel("Fill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.Fill.Kernel));
         var r = dev.Range(length);

@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -9,6 +10,13 @@ public static class OptimizerOps
 {
     public static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p)
     {
+        if (dev.UsesHostKernels)
+        {
+            using var __ = dev.Scope("AdamStep:Host", 14.0 * length, 28.0 * length);
+            dev.Synchronize();
+            unsafe { dev.HostElementwise.Adam(HostMemory.Pointer(w), HostMemory.Pointer(grad), HostMemory.Pointer(m), HostMemory.Pointer(v), length, p); }
+            return;
+        }
         using var _ = dev.Scope("AdamStep", 14.0 * length, 28.0 * length);
         var k = dev.Kernel("AdamStep", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, ElementRange>(AdamStep.Kernel));
         var r = dev.Range(length);

@@ -45,19 +45,15 @@ public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
     }
 }
 
-/// <summary>Every GEMM-backed case of the table (Conv2d, ConvTranspose2d, Linear) with the host SIMD GEMM.</summary>
+/// <summary>
+/// Every case of the table with the host SIMD kernels (GEMM, im2col/col2im, elementwise, bias, BatchNorm, Adam)
+/// against the float64 references and finite differences, NaN-poisoned outputs included.
+/// </summary>
 [Collection(CpuSimdCollection.Name)]
 public class OpTableSimdTests(CpuSimdFixture fixture, ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> GemmNames => OpCases.All
-        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear)
-        .Select(c => new object[] { c.Name });
-
-    public static IEnumerable<object[]> GemmDeterminismNames => OpCases.DeterminismNames
-        .Where(n => OpCases.Get((string)n[0]).Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear);
-
     [Theory]
-    [MemberData(nameof(GemmNames))]
+    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
     public void Case(string name)
     {
         Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
@@ -66,9 +62,10 @@ public class OpTableSimdTests(CpuSimdFixture fixture, ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(GemmDeterminismNames))]
+    [MemberData(nameof(OpCases.DeterminismNames), MemberType = typeof(OpCases))]
     public void Deterministic(string name)
     {
+        Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
         var prep = OpHarness.Prepare(OpCases.Get(name), TestSeed.For(name));
         var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
         var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);

@@ -1,0 +1,201 @@
+using System.Numerics;
+using GpuGan.Kernels;
+
+namespace GpuGan.Host;
+
+/// <summary>
+/// BatchNorm over (N, C, P) and the per-channel sum (bias gradient) on host memory for the CPU accelerator,
+/// with the ILGPU kernels' semantics (<see cref="BatchNormStatistics"/>, <see cref="BatchNormForward"/>,
+/// <see cref="BatchNormBackwardSums"/>, <see cref="BatchNormBackwardInput"/>, <see cref="ChannelSum"/>).
+/// Work is split by whole channels: one worker computes a channel's statistics (summed per image plane, then
+/// across images, as the per-thread kernels do) and then normalises (or back-propagates) that channel, so one
+/// wake of the workers covers both kernels and the results do not depend on the thread count.
+/// </summary>
+public sealed unsafe class HostBatchNorm
+{
+    readonly WorkerPool pool;
+    readonly Action<int> forward, backward, channelSum;
+    float* x, y, dy, dx, gamma, beta, runningMean, runningVar, mean, invStd, sums, dGamma, dBeta;
+    BatchNormParams bn;
+
+    public HostBatchNorm(WorkerPool pool)
+    {
+        this.pool = pool;
+        forward = ForwardWorker;
+        backward = BackwardWorker;
+        channelSum = ChannelSumWorker;
+    }
+
+    /// <summary>Training: batch statistics into mean/invStd, running statistics updated; evaluation: the running ones. Then y = normalised x.</summary>
+    public void Forward(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar, float* mean, float* invStd, in BatchNormParams bn)
+    {
+        lock (pool)
+        {
+            this.x = x; this.y = y; this.gamma = gamma; this.beta = beta;
+            this.runningMean = runningMean; this.runningVar = runningVar; this.mean = mean; this.invStd = invStd; this.bn = bn;
+            Run(forward);
+        }
+    }
+
+    /// <summary>sums[c] = sum dy, sums[C+c] = sum dy*xhat; dGamma += sums[C+c], dBeta += sums[c]; dx written when not null.</summary>
+    public void Backward(float* x, float* dy, float* dx, float* gamma, float* mean, float* invStd, float* sums, float* dGamma, float* dBeta, in BatchNormParams bn)
+    {
+        lock (pool)
+        {
+            this.x = x; this.dy = dy; this.dx = dx; this.gamma = gamma; this.mean = mean; this.invStd = invStd;
+            this.sums = sums; this.dGamma = dGamma; this.dBeta = dBeta; this.bn = bn;
+            Run(backward);
+        }
+    }
+
+    /// <summary>sums[c] += sum over n, p of x: (N, C, P).</summary>
+    public void SumInto(float* x, float* sums, in ChannelLayout l)
+    {
+        lock (pool)
+        {
+            this.x = x; this.sums = sums; bn = new BatchNormParams { Layout = l };
+            Run(channelSum);
+        }
+    }
+
+    void Run(Action<int> work)
+    {
+        if (bn.Layout.Length < HostElementwise.ParallelThreshold) work(-1);
+        else pool.Run(work);
+        x = y = dy = dx = gamma = beta = runningMean = runningVar = mean = invStd = sums = dGamma = dBeta = null;
+    }
+
+    (int Start, int End) Share(int worker)
+    {
+        int total = bn.Layout.Channels;
+        if (worker < 0) return (0, total);
+        int n = pool.Count;
+        return ((int)((long)total * worker / n), (int)((long)total * (worker + 1) / n));
+    }
+
+    static float Sum(float* x, in ChannelLayout l, int c)
+    {
+        float total = 0f;
+        for (int n = 0; n < l.Batch; n++)
+        {
+            float* s = x + (long)l.Offset(n, c);
+            float plane = 0f;
+            for (int p = 0; p < l.Plane; p++) plane += s[p];
+            total += plane;
+        }
+        return total;
+    }
+
+    void ChannelSumWorker(int worker)
+    {
+        var (start, end) = Share(worker);
+        var l = bn.Layout;
+        for (int c = start; c < end; c++) sums[c] += Sum(x, l, c);
+    }
+
+    void ForwardWorker(int worker)
+    {
+        var (start, end) = Share(worker);
+        var l = bn.Layout;
+        int vw = Vector<float>.Count;
+        for (int c = start; c < end; c++)
+        {
+            if (bn.Training != 0)
+            {
+                float m = Sum(x, l, c) / l.PerChannel;
+                float sq = 0f;
+                for (int n = 0; n < l.Batch; n++)
+                {
+                    float* s = x + (long)l.Offset(n, c);
+                    float plane = 0f;
+                    for (int p = 0; p < l.Plane; p++) { float d = s[p] - m; plane += d * d; }
+                    sq += plane;
+                }
+                int count = l.PerChannel;
+                float biasedVar = sq / count;
+                mean[c] = m;
+                invStd[c] = 1f / MathF.Sqrt(biasedVar + bn.Eps);
+                float unbiasedVar = count > 1 ? sq / (count - 1) : biasedVar;
+                runningMean[c] = (1f - bn.Momentum) * runningMean[c] + bn.Momentum * m;
+                runningVar[c] = (1f - bn.Momentum) * runningVar[c] + bn.Momentum * unbiasedVar;
+            }
+            else
+            {
+                mean[c] = runningMean[c];
+                invStd[c] = 1f / MathF.Sqrt(runningVar[c] + bn.Eps);
+            }
+            // y = gamma * ((x - mean) * invStd) + beta, in the kernel's order (no fused multiply-add).
+            float mc = mean[c], sc = invStd[c], gc = gamma[c], bc = beta[c];
+            Vector<float> vm = new(mc), vs = new(sc), vg = new(gc), vb = new(bc);
+            for (int n = 0; n < l.Batch; n++)
+            {
+                long o = l.Offset(n, c);
+                float* src = x + o, dst = y + o;
+                int p = 0;
+                for (; p + vw <= l.Plane; p += vw) (vg * ((Vector.Load(src + p) - vm) * vs) + vb).Store(dst + p);
+                for (; p < l.Plane; p++) dst[p] = gc * ((src[p] - mc) * sc) + bc;
+            }
+        }
+    }
+
+    void BackwardWorker(int worker)
+    {
+        var (start, end) = Share(worker);
+        var l = bn.Layout;
+        int vw = Vector<float>.Count;
+        for (int c = start; c < end; c++)
+        {
+            float m = mean[c], s = invStd[c];
+            float sumDy = 0f, sumDyXhat = 0f;
+            for (int n = 0; n < l.Batch; n++)
+            {
+                long o = l.Offset(n, c);
+                float* xs = x + o, gs = dy + o;
+                float a = 0f, b = 0f;
+                for (int p = 0; p < l.Plane; p++)
+                {
+                    float g = gs[p];
+                    a += g;
+                    b += g * ((xs[p] - m) * s);
+                }
+                sumDy += a;
+                sumDyXhat += b;
+            }
+            sums[c] = sumDy;
+            sums[l.Channels + c] = sumDyXhat;
+            dGamma[c] += sumDyXhat;
+            dBeta[c] += sumDy;
+            if (dx == null) continue;
+
+            // Training: dx = gamma*invStd*(dy - (sumDy + xhat*sumDyXhat)/count); evaluation: gamma*invStd*dy.
+            float gs2 = gamma[c] * s;
+            float count = l.PerChannel;
+            bool training = bn.Training != 0;
+            Vector<float> vm = new(m), vs = new(s), vgs = new(gs2), va = new(sumDy), vb = new(sumDyXhat), vc = new(count);
+            for (int n = 0; n < l.Batch; n++)
+            {
+                long o = l.Offset(n, c);
+                float* xs = x + o, g = dy + o, d = dx + o;
+                int p = 0;
+                if (training)
+                {
+                    for (; p + vw <= l.Plane; p += vw)
+                    {
+                        var xhat = (Vector.Load(xs + p) - vm) * vs;
+                        (vgs * (Vector.Load(g + p) - (va + xhat * vb) / vc)).Store(d + p);
+                    }
+                    for (; p < l.Plane; p++)
+                    {
+                        float xhat = (xs[p] - m) * s;
+                        d[p] = gs2 * (g[p] - (sumDy + xhat * sumDyXhat) / count);
+                    }
+                }
+                else
+                {
+                    for (; p + vw <= l.Plane; p += vw) (vgs * Vector.Load(g + p)).Store(d + p);
+                    for (; p < l.Plane; p++) d[p] = gs2 * g[p];
+                }
+            }
+        }
+    }
+}
