@@ -181,3 +181,36 @@ public sealed class ImageFolderTrainingTests
         Assert.Equal(4 * 10 + 2, png.Width);
     }
 }
+
+public sealed class TrainProfileAndEpochsTests
+{
+    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+
+    [Fact]
+    public void Train_with_profile_writes_the_profile_of_iterations_3_to_22()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(["train", "--data", data, "--out", run, "--iterations", "6", "--profile", .. Tiny], o, e, CancellationToken.None);
+        Assert.True(code == 0, e.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "profile.json")));
+        Assert.Equal(4, json.RootElement.GetProperty("steps").GetInt32()); // iterations 3..6 after 2 warm-up
+        Assert.True(File.Exists(Path.Combine(run, "trace.json")));
+        Assert.Contains("layer / phase", o.ToString());
+    }
+
+    [Fact]
+    public void Epochs_set_the_iteration_budget_from_the_batches_per_epoch()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir(), count: 40);
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Program.Run(["train", "--data", data, "--out", run, "--epochs", "2", .. Tiny], o, e, CancellationToken.None);
+        Assert.True(code == 0, e.ToString());
+        // 40 images / batch 8 = 5 batches per epoch, one D step per iteration: 10 iterations.
+        Assert.Equal(10, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
+    }
+}
