@@ -259,6 +259,10 @@ public sealed class ComputeDevice : IDisposable
     public ElementRange Range(int length) =>
         Family == KernelFamily.Gpu ? new ElementRange { Length = length, Chunk = 1 } : ElementRange.For(length, Accelerator.MaxNumThreads);
 
+    /// <summary>
+    /// Brackets one launch for the profiler. Callers that build the name per call write
+    /// <c>dev.Profiler == null ? default : dev.Scope($"...")</c>, so an unprofiled run formats no strings.
+    /// </summary>
     public KernelScope Scope(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
 
     /// <summary>Attributes the launches inside to a layer or phase, for the profiler's per-layer table.</summary>

@@ -12,12 +12,12 @@ public static class ActivationOps
     {
         if (dev.UsesHostKernels)
         {
-            using var __ = dev.Scope($"ActivationForward.{kind}:Host", length, 8.0 * length);
+            using var __ = dev.Profiler == null ? default : dev.Scope($"ActivationForward.{kind}:Host", length, 8.0 * length);
             dev.Synchronize();
             unsafe { dev.HostElementwise.ActivationForward(HostMemory.Pointer(x), HostMemory.Pointer(y), length, kind, slope); }
             return;
         }
-        using var _ = dev.Scope($"ActivationForward.{kind}", length, 8.0 * length);
+        using var _ = dev.Profiler == null ? default : dev.Scope($"ActivationForward.{kind}", length, 8.0 * length);
         var k = dev.Kernel("ActivationForward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ActivationKind, float, ElementRange>(ActivationForward.Kernel));
         var r = dev.Range(length);
         k(r.Threads, x, y, kind, slope, r);
@@ -28,12 +28,12 @@ public static class ActivationOps
     {
         if (dev.UsesHostKernels)
         {
-            using var __ = dev.Scope($"ActivationBackward.{kind}:Host", 2.0 * length, 12.0 * length);
+            using var __ = dev.Profiler == null ? default : dev.Scope($"ActivationBackward.{kind}:Host", 2.0 * length, 12.0 * length);
             dev.Synchronize();
             unsafe { dev.HostElementwise.ActivationBackward(HostMemory.Pointer(y), HostMemory.Pointer(dy), HostMemory.Pointer(dx), length, kind, slope); }
             return;
         }
-        using var _ = dev.Scope($"ActivationBackward.{kind}", 2.0 * length, 12.0 * length);
+        using var _ = dev.Profiler == null ? default : dev.Scope($"ActivationBackward.{kind}", 2.0 * length, 12.0 * length);
         var k = dev.Kernel("ActivationBackward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ActivationKind, float, ElementRange>(ActivationBackward.Kernel));
         var r = dev.Range(length);
         k(r.Threads, y, dy, dx, kind, slope, r);

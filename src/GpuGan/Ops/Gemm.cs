@@ -20,12 +20,12 @@ public static class Gemm
         double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
         if (dev.UsesHostKernels)
         {
-            using var _ = dev.Scope($"{name}:HostGemm", flops, bytes);
+            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:HostGemm", flops, bytes);
             RunHost(dev, a, b, c, p);
         }
         else if (dev.Family == KernelFamily.Gpu)
         {
-            using var _ = dev.Scope($"{name}:GemmSharedTiled", flops, bytes);
+            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:GemmSharedTiled", flops, bytes);
             var k = dev.Kernel("GemmSharedTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel));
             var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
                 (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches);
@@ -33,7 +33,7 @@ public static class Gemm
         }
         else
         {
-            using var _ = dev.Scope($"{name}:GemmRegisterTiled", flops, bytes);
+            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:GemmRegisterTiled", flops, bytes);
             var k = dev.Kernel("GemmRegisterTiled", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, ElementRange>(GemmRegisterTiled.Kernel));
             var r = dev.Range(GemmRegisterTiled.TileCount(p));
             k(r.Threads, a, b, c, p, r);

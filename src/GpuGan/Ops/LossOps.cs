@@ -11,7 +11,7 @@ public static class LossOps
     public static void Compute(ComputeDevice dev, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad,
         ArrayView<float> stats, int statsOffset, int count, LossParams p)
     {
-        using (dev.Scope($"LossElementwise.{p.Kind}", 10.0 * count, 12.0 * count))
+        using (dev.Profiler == null ? default : dev.Scope($"LossElementwise.{p.Kind}", 10.0 * count, 12.0 * count))
         {
             var k = dev.Kernel("LossElementwise", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossParams, ElementRange>(LossElementwise.Kernel));
             var r = dev.Range(count);
