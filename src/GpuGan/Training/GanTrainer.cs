@@ -261,6 +261,7 @@ public sealed class GanTrainer : IDisposable
         {
             Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
+            DataCount = Data.Count,
         };
         string path = Path.Combine(CheckpointDir, Checkpoint.FileName(Iteration));
         new Checkpoint { State = state, Tensors = tensors }.Save(path);
@@ -283,6 +284,9 @@ public sealed class GanTrainer : IDisposable
 
     void Restore(Checkpoint c)
     {
+        if (c.State.DataCount != 0 && c.State.DataCount != Data.Count)
+            throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} was trained on {c.State.DataCount} images, " +
+                $"{Data.Source} holds {Data.Count}: its data order cannot be continued (resume with the same data)");
         LoadTensors(c, NamedTensors(), "checkpoint");
         Iteration = c.State.Iteration;
         sampler.State = new SamplerState(c.State.SamplerEpoch, c.State.SamplerBatch);

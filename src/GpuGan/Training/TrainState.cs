@@ -13,5 +13,7 @@ public sealed record TrainState
     public long DSteps { get; init; }
     public long GSteps { get; init; }
     public string Device { get; init; } = "";
+    /// <summary>Images in the training set: the saved data order only fits a data set of the same size.</summary>
+    public int DataCount { get; init; }
     public DateTime SavedUtc { get; init; }
 }

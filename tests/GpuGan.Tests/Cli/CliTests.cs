@@ -214,3 +214,21 @@ public sealed class TrainProfileAndEpochsTests
         Assert.Equal(10, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
     }
 }
+
+public sealed class ResumeDataTests
+{
+    [Fact]
+    public void Resume_on_a_data_set_of_another_size_is_refused_in_one_line()
+    {
+        string[] tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        Assert.Equal(0, Program.Run(["train", "--data", TinyRun.WriteIdx(TinyRun.TempDir(), count: 40), "--out", run, "--iterations", "3", .. tiny], o, e, CancellationToken.None));
+        e = new StringWriter();
+        int code = Program.Run(["train", "--resume", run, "--data", TinyRun.WriteIdx(TinyRun.TempDir(), count: 24), "--iterations", "5", "--device", "cpu"], o, e, CancellationToken.None);
+        Assert.Equal(1, code);
+        Assert.Contains("was trained on 40 images", e.ToString());
+        Assert.DoesNotContain('\n', e.ToString().TrimEnd());
+    }
+}
