@@ -41,18 +41,18 @@ public sealed class ComputeDevice : IDisposable
     HostGemm? hostGemm;
 
     /// <summary>The host GEMM of this device, created (threads, workspaces) on first use.</summary>
-    public HostGemm HostGemm => hostGemm ??= new HostGemm(CpuWorkers);
+    public HostGemm HostGemm => hostGemm ??= new HostGemm(HostPool);
 
     HostUnfold? hostUnfold;
 
     /// <summary>The host im2col/col2im of this device, created on first use.</summary>
-    public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(CpuWorkers);
+    public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(HostPool);
 
     WorkerPool? hostPool;
     HostElementwise? hostElementwise;
     HostBatchNorm? hostBatchNorm;
 
-    /// <summary>The worker threads shared by the host elementwise and BatchNorm kernels, created on first use.</summary>
+    /// <summary>The worker threads shared by every host kernel of this device (one job at a time), created on first use.</summary>
     WorkerPool HostPool => hostPool ??= new WorkerPool(CpuWorkers);
 
     /// <summary>The host elementwise kernels (fill, activations, bias add, Adam) of this device, created on first use.</summary>
@@ -276,7 +276,6 @@ public sealed class ComputeDevice : IDisposable
     public void Dispose()
     {
         hostGemm?.Dispose();
-        hostUnfold?.Dispose();
         hostPool?.Dispose();
         Accelerator.Dispose();
         Context.Dispose();

@@ -60,18 +60,12 @@ public sealed unsafe class HostBatchNorm
 
     void Run(Action<int> work)
     {
-        if (bn.Layout.Length < HostElementwise.ParallelThreshold) work(-1);
+        if (bn.Layout.Length < WorkerPool.ParallelThreshold) work(-1);
         else pool.Run(work);
         x = y = dy = dx = gamma = beta = runningMean = runningVar = mean = invStd = sums = dGamma = dBeta = null;
     }
 
-    (int Start, int End) Share(int worker)
-    {
-        int total = bn.Layout.Channels;
-        if (worker < 0) return (0, total);
-        int n = pool.Count;
-        return ((int)((long)total * worker / n), (int)((long)total * (worker + 1) / n));
-    }
+    (int Start, int End) Share(int worker) => pool.Share(worker, bn.Layout.Channels);
 
     static float Sum(float* x, in ChannelLayout l, int c)
     {

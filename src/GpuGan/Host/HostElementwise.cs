@@ -12,9 +12,6 @@ namespace GpuGan.Host;
 /// </summary>
 public sealed unsafe class HostElementwise
 {
-    /// <summary>Below this many elements the workers are not woken.</summary>
-    public const int ParallelThreshold = 1 << 15;
-
     readonly WorkerPool pool;
     readonly Action<int> fill, activationForward, activationBackward, addBias, adam;
     float* a, b, c, d;
@@ -65,7 +62,7 @@ public sealed unsafe class HostElementwise
 
     void Run(Action<int> work)
     {
-        if (length < ParallelThreshold) work(-1);
+        if (length < WorkerPool.ParallelThreshold) work(-1);
         else pool.Run(work);
         a = b = c = d = null;
     }
@@ -73,11 +70,9 @@ public sealed unsafe class HostElementwise
     // Contiguous chunks, boundaries on whole vectors.
     (int Start, int End) Share(int worker)
     {
-        if (worker < 0) return (0, length);
-        int n = pool.Count, v = Vector<float>.Count;
-        int blocks = (length + v - 1) / v;
-        int s = (int)((long)blocks * worker / n) * v, e = (int)((long)blocks * (worker + 1) / n) * v;
-        return (Math.Min(s, length), Math.Min(e, length));
+        int v = Vector<float>.Count;
+        var (s, e) = pool.Share(worker, (length + v - 1) / v);
+        return (Math.Min(s * v, length), Math.Min(e * v, length));
     }
 
     void FillWorker(int worker)

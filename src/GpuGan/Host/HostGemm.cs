@@ -19,9 +19,9 @@ public sealed unsafe class HostGemm : IDisposable
     readonly WorkerPool pool;
     readonly GemmWorkspace[] spaces;
     readonly Action<int> work;
-    readonly object runGate = new();
+    readonly bool ownsPool;
 
-    // the product being computed (set under runGate)
+    // the product being computed (set under the pool lock)
     float* a, b, c;
     GemmPlan plan;
     int nextTask;
@@ -31,9 +31,13 @@ public sealed unsafe class HostGemm : IDisposable
     /// <summary>True: the AVX2 + FMA micro-kernel; false: the portable Vector&lt;float&gt; one.</summary>
     public bool UsesAvx2 { get; }
 
-    public HostGemm(int workers, bool portable = false)
+    /// <summary>A GEMM with its own worker pool.</summary>
+    public HostGemm(int workers, bool portable = false) : this(new WorkerPool(Math.Max(1, workers)), portable) => ownsPool = true;
+
+    /// <summary>A GEMM on a pool shared with other host kernels (calls are serialised on the pool).</summary>
+    public HostGemm(WorkerPool pool, bool portable = false)
     {
-        pool = new WorkerPool(Math.Max(1, workers));
+        this.pool = pool;
         spaces = new GemmWorkspace[pool.Count];
         work = Work;
         UsesAvx2 = !portable && GemmMicroKernel.Avx2Fma;
@@ -44,7 +48,7 @@ public sealed unsafe class HostGemm : IDisposable
     {
         if (p.M <= 0 || p.N <= 0 || p.K <= 0 || p.BatchCount <= 0)
             throw new ArgumentException($"GEMM sizes must be positive: M={p.M} N={p.N} K={p.K} batch={p.BatchCount}");
-        lock (runGate)
+        lock (pool)
         {
             this.a = a; this.b = b; this.c = c;
             plan = new GemmPlan(p, pool.Count);
@@ -101,8 +105,8 @@ public sealed unsafe class HostGemm : IDisposable
 
     public void Dispose()
     {
-        pool.Dispose();
-        lock (runGate)
+        if (ownsPool) pool.Dispose();
+        lock (pool)
             foreach (var s in spaces) s?.Dispose();
     }
 }

@@ -9,17 +9,16 @@ namespace GpuGan.Host;
 /// written by one worker, and col2im adds a pixel's taps in the kernel's (kh, kw) order, then the bias:
 /// results are bit-identical to the ILGPU kernels whatever the thread count.
 /// </summary>
-public sealed unsafe class HostUnfold : IDisposable
+public sealed unsafe class HostUnfold
 {
     readonly WorkerPool pool;
     readonly Action<int> im2col, col2im;
-    readonly object runGate = new();
     float* image, col, bias;
     ConvGeometry g;
 
-    public HostUnfold(int workers)
+    public HostUnfold(WorkerPool pool)
     {
-        pool = new WorkerPool(Math.Max(1, workers));
+        this.pool = pool;
         im2col = Im2ColWorker;
         col2im = Col2ImWorker;
     }
@@ -32,30 +31,22 @@ public sealed unsafe class HostUnfold : IDisposable
 
     void Run(float* image, float* col, float* bias, in ConvGeometry g, Action<int> work)
     {
-        lock (runGate)
+        lock (pool)
         {
             this.image = image;
             this.col = col;
             this.bias = bias;
             this.g = g;
-            // Small problems are not worth waking the workers.
-            if ((long)g.ColumnLength < 1 << 15) work(-1);
+            if (g.ColumnLength < WorkerPool.ParallelThreshold) work(-1);
             else pool.Run(work);
             this.image = this.col = this.bias = null;
         }
     }
 
-    (int Start, int End) Share(int worker, int total)
-    {
-        if (worker < 0) return (0, total); // single-threaded call
-        int n = pool.Count;
-        return ((int)((long)total * worker / n), (int)((long)total * (worker + 1) / n));
-    }
-
     void Im2ColWorker(int worker)
     {
         int rows = g.Batch * g.ColumnRows, plane = g.ColumnCols;
-        var (start, end) = Share(worker, rows);
+        var (start, end) = pool.Share(worker, rows);
         for (int row = start; row < end; row++)
         {
             int r = row % g.ColumnRows, n = row / g.ColumnRows;
@@ -84,7 +75,7 @@ public sealed unsafe class HostUnfold : IDisposable
     void Col2ImWorker(int worker)
     {
         int planes = g.Batch * g.Channels, size = g.InH * g.InW;
-        var (start, end) = Share(worker, planes);
+        var (start, end) = pool.Share(worker, planes);
         for (int pl = start; pl < end; pl++)
         {
             int c = pl % g.Channels, n = pl / g.Channels;
@@ -115,6 +106,4 @@ public sealed unsafe class HostUnfold : IDisposable
             }
         }
     }
-
-    public void Dispose() => pool.Dispose();
 }

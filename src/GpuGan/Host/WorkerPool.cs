@@ -16,6 +16,16 @@ public sealed class WorkerPool : IDisposable
 
     public int Count { get; }
 
+    /// <summary>Below this many elements an op runs on the calling thread (see <see cref="Share"/>'s worker -1).</summary>
+    public const int ParallelThreshold = 1 << 15;
+
+    /// <summary>
+    /// Worker <paramref name="worker"/>'s contiguous share [Start, End) of <paramref name="total"/> items; the shares
+    /// depend only on the total and the worker count. Worker -1 means the whole range on the calling thread.
+    /// </summary>
+    public (int Start, int End) Share(int worker, int total) =>
+        worker < 0 ? (0, total) : ((int)((long)total * worker / Count), (int)((long)total * (worker + 1) / Count));
+
     public WorkerPool(int count)
     {
         Count = Math.Max(1, count);
