@@ -17,8 +17,9 @@ public static class ActivationForward
 {
     public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, x, y, kind, slope);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, x, y, kind, slope);
     }
 
     static void At(int i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope)
@@ -43,8 +44,9 @@ public static class ActivationBackward
 {
     public static void Kernel(Index1D thread, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, y, dy, dx, kind, slope);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, y, dy, dx, kind, slope);
     }
 
     static void At(int i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope)

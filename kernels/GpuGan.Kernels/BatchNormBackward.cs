@@ -11,8 +11,9 @@ public static class BatchNormBackwardSums
 {
     public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, dy, mean, invStd, sums, dGamma, dBeta, l);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, dy, mean, invStd, sums, dGamma, dBeta, l);
     }
 
     static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l)
@@ -73,8 +74,9 @@ public static class BatchNormBackwardInput
 {
     public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, x, dy, dx, mean, invStd, gamma, sums, bn);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, x, dy, dx, mean, invStd, gamma, sums, bn);
     }
 
     static void At(int index, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)

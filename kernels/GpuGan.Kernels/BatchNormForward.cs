@@ -8,8 +8,9 @@ public static class BatchNormForward
     public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> mean,
         ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, ChannelLayout l, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, x, y, mean, invStd, gamma, beta, l);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, x, y, mean, invStd, gamma, beta, l);
     }
 
     static void At(int index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> mean,

@@ -13,8 +13,9 @@ public static class BatchNormStatistics
 {
     public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormParams bn, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, mean, invStd, runningMean, runningVar, bn);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, mean, invStd, runningMean, runningVar, bn);
     }
 
     static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> runningMean, ArrayView<float> runningVar, BatchNormParams bn)

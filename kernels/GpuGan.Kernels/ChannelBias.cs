@@ -7,8 +7,9 @@ public static class AddChannelBias
 {
     public static void Kernel(Index1D thread, ArrayView<float> y, ArrayView<float> bias, int channels, int plane, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, y, bias, channels, plane);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, y, bias, channels, plane);
     }
 
     static void At(int index, ArrayView<float> y, ArrayView<float> bias, int channels, int plane)

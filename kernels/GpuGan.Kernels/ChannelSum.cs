@@ -11,8 +11,9 @@ public static class ChannelSum
     /// <summary>CPU accelerator: one thread per channel, summed per image plane then across images.</summary>
     public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> sums, ChannelLayout l, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) PerThreadAt(i, x, sums, l);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, sums, l);
     }
 
     static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> sums, ChannelLayout l)

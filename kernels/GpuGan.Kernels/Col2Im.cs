@@ -13,8 +13,9 @@ public static class Col2Im
 {
     public static void Kernel(Index1D thread, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, col, image, bias, hasBias, g);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, col, image, bias, hasBias, g);
     }
 
     static void At(int index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g)

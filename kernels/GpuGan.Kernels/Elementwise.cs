@@ -7,8 +7,9 @@ public static class Fill
 {
     public static void Kernel(Index1D thread, ArrayView<float> x, float value, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) x[i] = value;
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) x[i] = value;
     }
 }
 
@@ -17,7 +18,8 @@ public static class Copy
 {
     public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) y[i] = x[i];
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) y[i] = x[i];
     }
 }

@@ -17,8 +17,9 @@ public static class GemmRegisterTiled
     // a, b, c: flat buffers addressed through p's offsets and strides
     public static void Kernel(Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) KernelAt(i, a, b, c, p);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) KernelAt(i, a, b, c, p);
     }
 
     static void KernelAt(int index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)

@@ -10,8 +10,9 @@ public static class Im2Col
 {
     public static void Kernel(Index1D thread, ArrayView<float> image, ArrayView<float> col, ConvGeometry g, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, image, col, g);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, image, col, g);
     }
 
     static void At(int index, ArrayView<float> image, ArrayView<float> col, ConvGeometry g)

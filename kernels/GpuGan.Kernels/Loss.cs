@@ -35,8 +35,9 @@ public static class LossElementwise
 {
     public static void Kernel(Index1D thread, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, logits, loss, grad, p);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, logits, loss, grad, p);
     }
 
     static void At(int i, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p)

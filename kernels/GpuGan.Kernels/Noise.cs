@@ -31,8 +31,9 @@ public static class NoiseFill
 
     public static void Kernel(Index1D thread, ArrayView<float> x, NoiseParams p, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, x, p);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, x, p);
     }
 
     static void At(int block, ArrayView<float> x, NoiseParams p)

@@ -20,8 +20,9 @@ public static class AdamStep
 {
     public static void Kernel(Index1D thread, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamParams p, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, w, grad, m, v, p);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, w, grad, m, v, p);
     }
 
     static void At(int i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, AdamParams p)
@@ -54,8 +55,9 @@ public static class SgdStep
 {
     public static void Kernel(Index1D thread, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, SgdParams p, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, w, grad, buffer, p);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, w, grad, buffer, p);
     }
 
     static void At(int i, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, SgdParams p)
@@ -75,8 +77,9 @@ public static class ClipWeights
 {
     public static void Kernel(Index1D thread, ArrayView<float> w, float c, ElementRange range)
     {
-        int end = range.End(thread);
-        for (int i = range.Start(thread); i < end; i++) At(i, w, c);
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, w, c);
     }
 
     static void At(int i, ArrayView<float> w, float c)

@@ -1,4 +1,5 @@
 using System.Reflection;
+using GpuGan.GpuCode;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -12,44 +13,14 @@ namespace GpuGan.Tests.Kernels;
 /// Every kernel in GpuGan.Kernels must compile for the GPU backends: PTX (CUDA) and OpenCL C, the latter
 /// also through clang when it is installed. No GPU is needed. The kernels are found by reflection, so a new
 /// kernel is covered without editing this file.
-/// PTX is only generated, not assembled: there is no ptxas or CUDA driver on the build machines.
+/// PTX is assembled by ptxas in PtxasTests.
 /// </summary>
 public class BackendCompileTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// A kernel entry point: a public static void method taking at least one ArrayView&lt;T&gt;.
-    /// Implicitly grouped kernels take an Index1D/2D/3D first; explicitly grouped ones (Group./Grid./
-    /// SharedMemory) take no index.
-    /// </summary>
-    public static bool IsKernel(MethodInfo m) =>
-        m.IsPublic && m.IsStatic && m.ReturnType == typeof(void)
-        && m.GetParameters().Any(p => IsArrayView(p.ParameterType));
-
-    static bool IsArrayView(Type t) =>
-        t.IsGenericType && t.GetGenericTypeDefinition() is var d
-        && (d == typeof(ArrayView<>) || d == typeof(ArrayView1D<,>) || d == typeof(ArrayView2D<,>)
-            || d == typeof(ArrayView3D<,>));
-
-    static string TypeName(Type t) => t.DeclaringType is { } outer ? TypeName(outer) + "." + t.Name : t.Name;
-
     /// <summary>All kernels of the GpuGan.Kernels assembly by case name (Class.Method).</summary>
-    public static readonly IReadOnlyDictionary<string, MethodInfo> Kernels = FindKernels(typeof(GemmSharedTiled).Assembly);
+    public static IReadOnlyDictionary<string, MethodInfo> Kernels => KernelCatalog.All;
 
-    public static IReadOnlyDictionary<string, MethodInfo> FindKernels(Assembly assembly)
-    {
-        var methods = assembly.GetTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(IsKernel)
-            .ToList();
-        var result = new SortedDictionary<string, MethodInfo>(StringComparer.Ordinal);
-        foreach (var group in methods.GroupBy(m => TypeName(m.DeclaringType!) + "." + m.Name))
-        {
-            if (group.Count() == 1) { result.Add(group.Key, group.First()); continue; }
-            foreach (var m in group) // overloads: name them by parameter types
-                result.Add($"{group.Key}({string.Join(",", m.GetParameters().Select(p => p.ParameterType.Name))})", m);
-        }
-        return result;
-    }
+    public static IReadOnlyDictionary<string, MethodInfo> FindKernels(Assembly assembly) => KernelCatalog.Find(assembly);
 
     public static TheoryData<string> KernelNames()
     {
@@ -103,7 +74,7 @@ public class BackendCompileTests(ITestOutputHelper output)
         var ptx = CompilePtx(Kernels[kernel]);
         Assert.Contains(".entry", ptx);
         Assert.Contains(".target sm_80", ptx);
-        output.WriteLine($"{kernel}: {ptx.Length} characters of PTX (not assembled: no ptxas here)");
+        output.WriteLine($"{kernel}: {ptx.Length} characters of PTX (assembled in PtxasTests)");
     }
 
     [Theory]
