@@ -15,6 +15,7 @@ public static class Program
           sample    generate images from a checkpoint
           profile   time training steps per kernel, per layer and per host span; write a Chrome trace
           devices   list the accelerators ILGPU finds and which one --device auto picks
+          check     check every kernel on a device against float64 references and finite differences
 
         'gpugan <command> --help' lists a command's options and defaults.
         """;
@@ -45,6 +46,7 @@ public static class Program
                 "sample" => SampleCommand.Run(rest, stdout),
                 "devices" => DevicesCommand.Run(stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
+                "check" => CheckCommand.Run(rest, stdout, stop),
                 _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, profile or devices)"),
             };
         }

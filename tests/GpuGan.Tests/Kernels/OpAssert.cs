@@ -11,7 +11,7 @@ public static class OpAssert
     public static CaseResult Passes(ComputeDevice dev, string name, ITestOutputHelper output)
     {
         var r = OpHarness.Check(dev, OpCases.Get(name), TestSeed.Base);
-        output.WriteLine($"{name} on {dev} ({DeviceSummary.Kernels(dev)}): {r.Seconds:F3} s, forward rel {r.Forward?.RelativeError:E1}, gradient rel {r.Gradient?.RelativeError:E1}");
+        output.WriteLine($"{name} on {dev}, {DeviceSummary.Kernels(dev)}: {r.Seconds:F3} s, forward rel {r.Forward?.RelativeError:E1}, gradient rel {r.Gradient?.RelativeError:E1}");
         if (!r.Passed)
             Assert.Fail($"{TestSeed.Hint(name)} seed {r.Seed}\n{string.Join('\n', r.Failures)}");
         return r;

@@ -73,7 +73,7 @@ public class OpTableSimdTests(TestDeviceFixture fixture, ITestOutputHelper outpu
     public void Deterministic(string name)
     {
         AssertExpectedKernels();
-        output.WriteLine($"{name} twice on {fixture.Device} ({DeviceSummary.Kernels(fixture.Device)})");
+        output.WriteLine($"{name} twice on {fixture.Device}, {DeviceSummary.Kernels(fixture.Device)}");
         var prep = OpHarness.Prepare(OpCases.Get(name), TestSeed.For(name));
         var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
         var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
