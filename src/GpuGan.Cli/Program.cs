@@ -15,6 +15,7 @@ public static class Program
           sample    generate images from a checkpoint
           profile   time training steps per kernel, per layer and per host span; write a Chrome trace
           devices   list the accelerators ILGPU finds and which one --device auto picks
+          check     check every kernel on a device against float64 references and finite differences
           kernels   list the kernels; --ptx DIR writes each one's PTX for inspection or ptxas
 
         'gpugan <command> --help' lists a command's options and defaults.
@@ -46,8 +47,9 @@ public static class Program
                 "sample" => SampleCommand.Run(rest, stdout),
                 "devices" => DevicesCommand.Run(stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
+                "check" => CheckCommand.Run(rest, stdout, stop),
                 "kernels" => KernelsCommand.Run(rest, stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, profile, devices or kernels)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, profile, devices, check or kernels)"),
             };
         }
         catch (UsageException e) { return Fail(stderr, e.Message, 2); }

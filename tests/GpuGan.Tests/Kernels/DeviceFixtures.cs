@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using GpuGan.Check;
 using GpuGan.Device;
 using Xunit;
 
@@ -15,11 +15,27 @@ public sealed class CpuFamilyFixture : IDisposable
     public void Dispose() => Device.Dispose();
 }
 
-/// <summary>The CPU accelerator as a CPU run uses it by default: CPU kernel family, host SIMD GEMM.</summary>
-public sealed class CpuSimdFixture : IDisposable
+/// <summary>
+/// The device of GPUGAN_TEST_DEVICE (<see cref="TestDevice"/>): by default the CPU accelerator as a CPU run uses it
+/// (CPU kernel family, host SIMD kernels), else the named GPU, on which the op table, determinism and a training
+/// run then execute.
+/// </summary>
+public sealed class TestDeviceFixture : IDisposable
 {
-    public ComputeDevice Device { get; } = ComputeDevice.CreateCpu();
-    public void Dispose() => Device.Dispose();
+    ComputeDevice? cpuSimd;
+
+    public ComputeDevice Device { get; } = TestDevice.Create();
+
+    public bool IsCpu => Device.Kind == DeviceKind.Cpu;
+
+    /// <summary>The default CPU device with host SIMD kernels, for tests of those kernels: the test device itself when it is the CPU.</summary>
+    public ComputeDevice CpuSimd => IsCpu ? Device : cpuSimd ??= ComputeDevice.CreateCpu();
+
+    public void Dispose()
+    {
+        cpuSimd?.Dispose();
+        Device.Dispose();
+    }
 }
 
 public class ComputeDeviceCreateCpuTests
@@ -56,38 +72,23 @@ public sealed class GpuFamilyOnCpuFixture : IDisposable
 public sealed class CpuFamilyCollection : ICollectionFixture<CpuFamilyFixture> { public const string Name = "Kernels.CpuFamily"; }
 
 [CollectionDefinition(Name)]
-public sealed class CpuSimdCollection : ICollectionFixture<CpuSimdFixture> { public const string Name = "Kernels.CpuSimd"; }
+public sealed class TestDeviceCollection : ICollectionFixture<TestDeviceFixture> { public const string Name = "Kernels.TestDevice"; }
 
 [CollectionDefinition(Name)]
 public sealed class GpuFamilyCollection : ICollectionFixture<GpuFamilyOnCpuFixture> { public const string Name = "Kernels.GpuFamilyOnCpu"; }
 
 /// <summary>
-/// Seeds: one base seed per test run, fresh each run (TickCount ^ a GUID) unless GPUGAN_TEST_SEED is set; each case
-/// derives its own from the base and a stable hash of its name, so one case reproduces alone.
+/// Seeds: one base seed per test run, fresh each run unless GPUGAN_TEST_SEED is set; each case derives its own
+/// from the base and a stable hash of its name (<see cref="CheckSeed"/>), so one case reproduces alone, also
+/// with 'gpugan check --seed'.
 /// </summary>
 public static class TestSeed
 {
     public static readonly int Base = Environment.GetEnvironmentVariable("GPUGAN_TEST_SEED") is { } s && int.TryParse(s, out int v)
         ? v
-        : Environment.TickCount ^ Guid.NewGuid().GetHashCode();
+        : CheckSeed.Fresh();
 
-    public static int For(string name)
-    {
-        uint h = 2166136261u;
-        foreach (char ch in name) { h ^= ch; h *= 16777619u; }
-        return unchecked((int)(h ^ ((uint)Base * 0x9E3779B9u)));
-    }
+    public static int For(string name) => CheckSeed.For(Base, name);
 
     public static string Hint(string name) => $"[{name}: reproduce with GPUGAN_TEST_SEED={Base}]";
-}
-
-public static class Timing
-{
-    /// <summary>Runs and returns seconds; used to report how long cases take.</summary>
-    public static double Seconds(Action a)
-    {
-        var sw = Stopwatch.StartNew();
-        a();
-        return sw.Elapsed.TotalSeconds;
-    }
 }

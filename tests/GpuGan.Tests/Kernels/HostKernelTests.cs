@@ -9,8 +9,8 @@ namespace GpuGan.Tests.Kernels;
 /// The host variants of the elementwise, bias, BatchNorm and Adam ops against the ILGPU kernels on the same inputs
 /// (large enough to wake the workers, odd sizes so vector tails and uneven splits are hit), and across thread counts.
 /// </summary>
-[Collection(CpuSimdCollection.Name)]
-public class HostKernelTests(CpuSimdFixture fixture)
+[Collection(TestDeviceCollection.Name)]
+public class HostKernelTests(TestDeviceFixture fixture)
 {
     const double Tolerance = 1e-6, TranscendentalTolerance = 1e-5;
 
@@ -121,7 +121,7 @@ public class HostKernelTests(CpuSimdFixture fixture)
     [Fact]
     public void HostMatchesIlgpuKernels()
     {
-        var dev = fixture.Device;
+        var dev = fixture.CpuSimd;
         Assert.True(dev.UsesHostKernels);
         var host = RunAll(dev);
         Dictionary<string, float[]> ilgpu;
@@ -150,7 +150,7 @@ public class HostKernelTests(CpuSimdFixture fixture)
     [Fact]
     public void HostIsBitIdenticalAcrossThreadCounts()
     {
-        var reference = RunAll(fixture.Device);
+        var reference = RunAll(fixture.CpuSimd);
         foreach (int threads in new[] { 1, 3 })
         {
             using var dev = ComputeDevice.CreateCpu(threads);

@@ -1,3 +1,4 @@
+using GpuGan.Check;
 using GpuGan.Kernels;
 using GpuGan.Ops;
 using GpuGan.Tests.Reference;
@@ -81,9 +82,8 @@ public class NoiseTests(CpuFamilyFixture fixture)
                 if (i + 1 < len) expected[i + 1] = 0.5 + 2 * rad * Math.Sin(ang);
             }
         }
-        var sb = new System.Text.StringBuilder();
-        OpHarness.Compare("normal", got.Take(len).Select(f => (double)f).ToArray(), expected, 1e-5, sb);
-        Assert.True(sb.Length == 0, $"{TestSeed.Hint("noise.normal")} {sb}");
+        var c = Comparison.Of("normal", got.Take(len).Select(f => (double)f).ToArray(), expected, 1e-5);
+        Assert.True(c.Passed, $"{TestSeed.Hint("noise.normal")} {c.Failure}");
         for (int i = len; i < got.Length; i++) Assert.True(float.IsNaN(got[i]));
     }
 

@@ -1,3 +1,4 @@
+using GpuGan.Check;
 using GpuGan.Device;
 using Xunit;
 using Xunit.Abstractions;
@@ -9,17 +10,16 @@ namespace GpuGan.Tests.Kernels;
 public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
 {
     [Theory]
-    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
+    [MemberData(nameof(OpCaseNames.All), MemberType = typeof(OpCaseNames))]
     public void Case(string name)
     {
         Assert.Equal(CpuKernelVariant.Ilgpu, fixture.Device.CpuKernels);
-        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
-        output.WriteLine($"{name}: {s:F3} s");
+        OpAssert.Passes(fixture.Device, name, output);
     }
 
     /// <summary>The same inputs twice: bit-identical outputs and gradients (no atomics, fixed summation order).</summary>
     [Theory]
-    [MemberData(nameof(OpCases.DeterminismNames), MemberType = typeof(OpCases))]
+    [MemberData(nameof(OpCaseNames.Determinism), MemberType = typeof(OpCaseNames))]
     public void Deterministic(string name)
     {
         var c = OpCases.Get(name);
@@ -46,26 +46,34 @@ public class OpTableCpuTests(CpuFamilyFixture fixture, ITestOutputHelper output)
 }
 
 /// <summary>
-/// Every case of the table with the host SIMD kernels (GEMM, im2col/col2im, elementwise, bias, BatchNorm, Adam)
-/// against the float64 references and finite differences, NaN-poisoned outputs included.
+/// Every case of the table on the test device (GPUGAN_TEST_DEVICE, default the CPU with the host SIMD kernels:
+/// GEMM, im2col/col2im, elementwise, bias, BatchNorm, Adam) against the float64 references and finite differences,
+/// NaN-poisoned outputs included. The name stays from when this was the SIMD CPU only.
 /// </summary>
-[Collection(CpuSimdCollection.Name)]
-public class OpTableSimdTests(CpuSimdFixture fixture, ITestOutputHelper output)
+[Collection(TestDeviceCollection.Name)]
+public class OpTableSimdTests(TestDeviceFixture fixture, ITestOutputHelper output)
 {
-    [Theory]
-    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
-    public void Case(string name)
+    /// <summary>The CPU runs the host SIMD kernels; a GPU runs the GPU kernel family, every case of the table included.</summary>
+    void AssertExpectedKernels()
     {
-        Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
-        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
-        output.WriteLine($"{name}: {s:F3} s");
+        if (fixture.IsCpu) Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
+        else Assert.Equal(KernelFamily.Gpu, fixture.Device.Family);
     }
 
     [Theory]
-    [MemberData(nameof(OpCases.DeterminismNames), MemberType = typeof(OpCases))]
+    [MemberData(nameof(OpCaseNames.All), MemberType = typeof(OpCaseNames))]
+    public void Case(string name)
+    {
+        AssertExpectedKernels();
+        OpAssert.Passes(fixture.Device, name, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(OpCaseNames.Determinism), MemberType = typeof(OpCaseNames))]
     public void Deterministic(string name)
     {
-        Assert.Equal(CpuKernelVariant.Simd, fixture.Device.CpuKernels);
+        AssertExpectedKernels();
+        output.WriteLine($"{name} twice on {fixture.Device}, {DeviceSummary.Kernels(fixture.Device)}");
         var prep = OpHarness.Prepare(OpCases.Get(name), TestSeed.For(name));
         var a = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
         var b = prep.Problem.Run(fixture.Device, prep.Upstream, prep.Prefill);
@@ -81,12 +89,11 @@ public class OpTableSimdTests(CpuSimdFixture fixture, ITestOutputHelper output)
 public class OpTableGpuFamilyTests(GpuFamilyOnCpuFixture fixture, ITestOutputHelper output)
 {
     [Theory]
-    [MemberData(nameof(OpCases.GpuNames), MemberType = typeof(OpCases))]
+    [MemberData(nameof(OpCaseNames.Gpu), MemberType = typeof(OpCaseNames))]
     public void Case(string name)
     {
         Assert.Equal(KernelFamily.Gpu, fixture.Device.Family);
-        double s = Timing.Seconds(() => OpHarness.Check(fixture.Device, OpCases.Get(name)));
-        output.WriteLine($"{name}: {s:F3} s");
+        OpAssert.Passes(fixture.Device, name, output);
     }
 
     /// <summary>Group reductions with barriers: identical inputs give identical bits on the GPU family too.</summary>
@@ -119,6 +126,6 @@ public class OpTableShapeTests
         Assert.Contains(convs, c => c.H != c.W && c.H % 2 == 1);
         Assert.Contains(all, c => c.Op == OpKind.Linear && c.C % 2 == 1 && c.Cout % 2 == 1);
         Assert.Equal(all.Count, all.Select(c => c.Name).Distinct().Count());
-        Assert.NotEmpty(OpCases.GpuNames);
+        Assert.NotEmpty(OpCaseNames.Gpu);
     }
 }

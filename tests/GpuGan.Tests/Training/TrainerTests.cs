@@ -106,7 +106,7 @@ public sealed class TrainerTests
         Assert.False(Snapshot(fresh)[0].AsSpan().SequenceEqual(resumed[0]));
     }
 
-    static float[][] Snapshot(GanTrainer t) =>
+    internal static float[][] Snapshot(GanTrainer t) =>
         t.G.Parameters.Select(p => p.Value).Concat(t.G.Buffers.Select(b => b.Value))
             .Concat(t.D.Parameters.Select(p => p.Value)).Concat(t.D.Buffers.Select(b => b.Value))
             .Select(x => x.ToArray()).ToArray();

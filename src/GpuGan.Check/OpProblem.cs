@@ -1,26 +1,6 @@
 using GpuGan.Device;
-using Xunit;
 
-namespace GpuGan.Tests.Kernels;
-
-public enum Role
-{
-    /// <summary>An input whose gradient the op writes (prefilled with NaN by the harness).</summary>
-    Input,
-    /// <summary>A parameter whose gradient the op accumulates (prefilled with random c: expect c + grad).</summary>
-    Param,
-    /// <summary>No gradient (running statistics, optimizer state...).</summary>
-    Const,
-}
-
-/// <summary>One named operand: its shape and the exact float values given to the device (the reference sees them as doubles).</summary>
-public sealed record Operand(string Name, int[] Shape, float[] Data, Role Role);
-
-public sealed class RunResult
-{
-    public Dictionary<string, float[]> Outputs { get; } = new();
-    public Dictionary<string, float[]> Grads { get; } = new();
-}
+namespace GpuGan.Check;
 
 /// <summary>
 /// One instantiated op test: random operands, a float64 reference forward and a device run (forward and,
@@ -78,44 +58,4 @@ public abstract class OpProblem
     }
 
     public static int Count(int[] shape) { int n = 1; foreach (int d in shape) n *= d; return n; }
-}
-
-/// <summary>Tensors of one device run, freed together.</summary>
-public sealed class TensorScope : IDisposable
-{
-    readonly ComputeDevice dev;
-    readonly List<Tensor> all = new();
-
-    public TensorScope(ComputeDevice dev) => this.dev = dev;
-
-    public Tensor Up(float[] data, params int[] shape)
-    {
-        var t = dev.Allocate(shape.Length == 0 ? [data.Length] : shape);
-        all.Add(t);
-        t.CopyFrom(data);
-        return t;
-    }
-
-    /// <summary>A tensor of NaN: anything the kernel fails to write stays NaN.</summary>
-    public Tensor Poisoned(params int[] shape)
-    {
-        var t = dev.Allocate(shape);
-        all.Add(t);
-        var nan = new float[t.Length];
-        Array.Fill(nan, float.NaN);
-        t.CopyFrom(nan);
-        return t;
-    }
-
-    public static void Poison(Tensor t)
-    {
-        var nan = new float[t.Length];
-        Array.Fill(nan, float.NaN);
-        t.CopyFrom(nan);
-    }
-
-    public void Dispose()
-    {
-        foreach (var t in all) t.Dispose();
-    }
 }

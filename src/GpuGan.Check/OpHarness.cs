@@ -1,8 +1,7 @@
-using System.Text;
+using System.Diagnostics;
 using GpuGan.Device;
-using Xunit;
 
-namespace GpuGan.Tests.Kernels;
+namespace GpuGan.Check;
 
 /// <summary>
 /// Runs one table case on a device and checks it: forward against the float64 reference (relative L2 <= 1e-5),
@@ -47,23 +46,30 @@ public static class OpHarness
     public static Dictionary<string, double[]> AsDoubles(OpProblem p) =>
         p.Operands.ToDictionary(o => o.Name, o => o.Data.Select(f => (double)f).ToArray());
 
-    public static void Check(ComputeDevice dev, OpCase c)
+    /// <summary>
+    /// Checks one case on a device with the case's seed derived from baseSeed. Exceptions of the run propagate
+    /// (tests want the stack trace); <see cref="CheckCatching"/> turns them into a failed result.
+    /// </summary>
+    public static CaseResult Check(ComputeDevice dev, OpCase c, int baseSeed, CheckOptions? options = null)
     {
-        int seed = TestSeed.For(c.Name);
-        string hint = TestSeed.Hint(c.Name);
+        var clock = Stopwatch.StartNew();
+        int seed = CheckSeed.For(baseSeed, c.Name);
         var prep = Prepare(c, seed);
         var problem = prep.Problem;
         var values = AsDoubles(problem);
         var reference = problem.Reference(values);
         var result = problem.Run(dev, prep.Upstream, prep.Prefill);
+        if ((options ?? CheckOptions.Default).Corrupts(c)) Corrupt(result, problem);
 
-        var failures = new StringBuilder();
+        var failures = new List<string>(result.Violations);
+        var forward = new List<Comparison>();
         foreach (var (name, expected) in reference)
         {
-            if (!result.Outputs.TryGetValue(name, out var actual)) { failures.AppendLine($"output {name}: not returned"); continue; }
-            Compare($"forward {name}", actual.Select(f => (double)f).ToArray(), expected, ForwardTolerance, failures);
+            if (!result.Outputs.TryGetValue(name, out var actual)) { failures.Add($"output {name}: not returned"); continue; }
+            Record(forward, Comparison.Of($"forward {name}", actual.Select(f => (double)f).ToArray(), expected, ForwardTolerance), failures);
         }
 
+        var gradients = new List<Comparison>();
         if (problem.DifferentiatedOutput != null)
         {
             var rng = new Random(seed ^ 0x5bd1e995);
@@ -80,10 +86,10 @@ public static class OpHarness
             int perOperand = (int)Math.Clamp(FiniteDifferenceBudget / (2.0 * problem.ReferenceCost * diff.Count), MinCoordinates, MaxCoordinates);
             foreach (var o in diff)
             {
-                if (!result.Grads.TryGetValue(o.Name, out var grad)) { failures.AppendLine($"gradient {o.Name}: not returned"); continue; }
+                if (!result.Grads.TryGetValue(o.Name, out var grad)) { failures.Add($"gradient {o.Name}: not returned"); continue; }
                 // input gradients are written: no NaN of the poison may survive anywhere
                 int nan = grad.Count(float.IsNaN);
-                if (nan > 0) failures.AppendLine($"gradient {o.Name}: {nan} of {grad.Length} elements NaN (unwritten or non-finite)");
+                if (nan > 0) failures.Add($"gradient {o.Name}: {nan} of {grad.Length} elements NaN (unwritten or non-finite)");
                 var coords = Sample(o.Data.Length, perOperand, rng);
                 var v = values[o.Name];
                 var fd = new double[coords.Length];
@@ -99,11 +105,32 @@ public static class OpHarness
                     got[j] = o.Role == Role.Param ? (double)grad[i] - prep.Prefill[o.Name][i] : grad[i];
                 }
                 string what = coords.Length == o.Data.Length ? "all" : $"{coords.Length} of {o.Data.Length}";
-                Compare($"gradient {o.Name} ({what} coords{(o.Role == Role.Param ? ", accumulated onto c" : "")})", got, fd, GradientTolerance, failures, GradientFloor);
+                Record(gradients, Comparison.Of($"gradient {o.Name} ({what} coords{(o.Role == Role.Param ? ", accumulated onto c" : "")})", got, fd, GradientTolerance, GradientFloor), failures);
             }
         }
-        if (failures.Length > 0)
-            Assert.Fail($"{hint} seed {seed}\n{failures}");
+        return new CaseResult(c, seed, ErrorSummary.Worst(forward), ErrorSummary.Worst(gradients), failures, clock.Elapsed.TotalSeconds);
+    }
+
+    static void Record(List<Comparison> kind, Comparison c, List<string> failures)
+    {
+        kind.Add(c);
+        if (c.Failure != null) failures.Add(c.Failure);
+    }
+
+    /// <summary>As <see cref="Check"/>, but a run that throws is a failed result naming the exception.</summary>
+    public static CaseResult CheckCatching(ComputeDevice dev, OpCase c, int baseSeed, CheckOptions? options = null)
+    {
+        var clock = Stopwatch.StartNew();
+        try { return Check(dev, c, baseSeed, options); }
+        catch (Exception e) { return CaseResult.Threw(c, CheckSeed.For(baseSeed, c.Name), e, clock.Elapsed.TotalSeconds); }
+    }
+
+    /// <summary>The fault injection of <see cref="CheckOptions.CorruptCase"/>: one element of the main output, moved far off.</summary>
+    static void Corrupt(RunResult result, OpProblem problem)
+    {
+        var y = result.Outputs[problem.DifferentiatedOutput ?? result.Outputs.Keys.First()];
+        int i = y.Length / 2;
+        y[i] += 1f + Math.Abs(y[i]);
     }
 
     static int[] Sample(int length, int count, Random rng)
@@ -118,25 +145,5 @@ public static class OpHarness
         var s = idx[..count];
         Array.Sort(s);
         return s;
-    }
-
-    /// <summary>Relative L2 error ||a - e|| / ||e||; NaN anywhere fails. Reports the worst element.</summary>
-    public static void Compare(string what, double[] actual, double[] expected, double tol, StringBuilder failures, double floor = 0)
-    {
-        if (actual.Length != expected.Length) { failures.AppendLine($"{what}: length {actual.Length}, expected {expected.Length}"); return; }
-        double num = 0, den = 0, worst = -1;
-        int worstAt = -1, nan = 0;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            if (!double.IsFinite(actual[i])) { if (nan++ == 0) { worst = double.PositiveInfinity; worstAt = i; } continue; }
-            double d = actual[i] - expected[i];
-            num += d * d;
-            den += expected[i] * expected[i];
-            if (nan == 0 && Math.Abs(d) > worst) { worst = Math.Abs(d); worstAt = i; }
-        }
-        den = Math.Max(den, floor * floor * actual.Length);
-        double rel = den > 0 ? Math.Sqrt(num / den) : Math.Sqrt(num);
-        if (nan > 0 || !(rel <= tol))
-            failures.AppendLine($"{what}: rel L2 {rel:E3} (tol {tol:E0}), {nan} non-finite of {actual.Length}; worst at [{worstAt}] got {actual[worstAt]:R} expected {expected[worstAt]:R}");
     }
 }

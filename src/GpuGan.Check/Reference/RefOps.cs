@@ -1,6 +1,4 @@
-using Xunit;
-
-namespace GpuGan.Tests.Reference;
+namespace GpuGan.Check;
 
 /// <summary>Shape of a reference 2-D convolution (PyTorch conventions). Output sizes computed here, independently of ConvOptions.</summary>
 public readonly record struct RefConvShape(int N, int Cin, int H, int W, int Cout, int KH, int KW, int SH, int SW, int PH, int PW, int OPH = 0, int OPW = 0)

@@ -1,61 +1,12 @@
 using GpuGan.Kernels;
 using GpuGan.Ops;
-using Xunit;
 
-namespace GpuGan.Tests.Kernels;
-
-public enum OpKind { Conv2d, ConvTranspose2d, Linear, BatchNorm, Activation, Loss, Adam, Sgd, ClipWeights }
+namespace GpuGan.Check;
 
 /// <summary>
-/// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
-/// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
-/// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
+/// The operator table (ggml test-backend-ops style): one list for the tests (every case is one xunit test, by
+/// name) and for 'gpugan check'.
 /// </summary>
-public sealed record OpCase(string Name, OpKind Op)
-{
-    public int N { get; init; } = 1;
-    public int C { get; init; } = 1;
-    public int H { get; init; } = 1;
-    public int W { get; init; } = 1;
-    public int Cout { get; init; } = 1;
-    public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
-    public bool Bias { get; init; } = true;
-    public bool Training { get; init; } = true;
-    public bool Plane2d { get; init; }
-    public ActivationKind Act { get; init; }
-    public float Slope { get; init; } = 0.2f;
-    public LossKind Loss { get; init; }
-    public float Target { get; init; } = 1f;
-    public float LossWeight { get; init; } = 1f;
-    public float Scale { get; init; } = 4f;
-    public int Length { get; init; } = 1;
-    public float Lr { get; init; } = 2e-4f;
-    public float Beta1 { get; init; } = 0.5f;
-    public float Beta2 { get; init; } = 0.999f;
-    public float Eps { get; init; } = 1e-8f;
-    public float WeightDecay { get; init; }
-    public bool Decoupled { get; init; }
-    public float Momentum { get; init; }
-    public float Clip { get; init; } = 0.01f;
-    public int Steps { get; init; } = 3;
-    public int StartStep { get; init; } = 1;
-    public bool FreshState { get; init; } = true;
-    public bool Gpu { get; init; }
-
-    public OpProblem Instantiate(Random rng) => Op switch
-    {
-        OpKind.Conv2d or OpKind.ConvTranspose2d => new ConvProblem(this, rng),
-        OpKind.Linear => new LinearProblem(this, rng),
-        OpKind.BatchNorm => new BatchNormProblem(this, rng),
-        OpKind.Activation => new ActivationProblem(this, rng),
-        OpKind.Loss => new LossProblem(this, rng),
-        _ => new OptimizerProblem(this, rng),
-    };
-
-    public override string ToString() => Name;
-}
-
-/// <summary>The operator table (ggml test-backend-ops style): every case is one xunit test, by name.</summary>
 public static class OpCases
 {
     public static readonly IReadOnlyList<OpCase> All = Build();
@@ -63,12 +14,13 @@ public static class OpCases
 
     public static OpCase Get(string name) => byName[name];
 
-    public static IEnumerable<object[]> AllNames => All.Select(c => new object[] { c.Name });
-    public static IEnumerable<object[]> GpuNames => All.Where(c => c.Gpu).Select(c => new object[] { c.Name });
-    public static IEnumerable<object[]> DeterminismNames => All
-        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear or OpKind.BatchNorm or OpKind.Loss or OpKind.Adam)
-        .Where((c, i) => i % 4 == 0 || c.Name.StartsWith("dcgan"))
-        .Select(c => new object[] { c.Name });
+    /// <summary>
+    /// A short run for 'gpugan check --quick': the cases also run on the GPU family (a spread of the generated
+    /// convolutions, tiled GEMMs, group reductions), the first case of every other op kind, and DCGAN's own shapes.
+    /// </summary>
+    public static readonly IReadOnlyList<OpCase> Quick = All
+        .Where(c => c.Gpu || c.Name.StartsWith("dcgan", StringComparison.Ordinal) || !All.Any(o => o.Op == c.Op && o.Gpu) && ReferenceEquals(All.First(o => o.Op == c.Op), c))
+        .ToList();
 
     static string ConvName(string op, int n, int c, int h, int w, int cout, ConvOptions o, bool bias)
     {

@@ -1,10 +1,8 @@
 using GpuGan.Device;
 using GpuGan.Kernels;
 using GpuGan.Ops;
-using GpuGan.Tests.Reference;
-using Xunit;
 
-namespace GpuGan.Tests.Kernels;
+namespace GpuGan.Check;
 
 /// <summary>Conv2d or ConvTranspose2d through Conv2dOps / ConvTranspose2dOps.</summary>
 public sealed class ConvProblem : OpProblem
@@ -37,6 +35,13 @@ public sealed class ConvProblem : OpProblem
         return new() { ["y"] = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], b) : RefOps.Conv2d(s, v["x"], v["w"], b) };
     }
 
+    // ConvOptions and the reference compute output sizes independently: a disagreement is a bug in one of them.
+    void ExpectGeometry(int h, int w)
+    {
+        if ((h, w) != (OH, OW))
+            throw new InvalidOperationException($"ConvOptions gives a {h}x{w} output, the reference {OH}x{OW}");
+    }
+
     public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
     {
         var r = new RunResult();
@@ -49,7 +54,7 @@ public sealed class ConvProblem : OpProblem
         if (!transposed)
         {
             g = c.Conv.ForConv(c.N, c.C, c.H, c.W);
-            Assert.Equal((OH, OW), (g.OutH, g.OutW));
+            ExpectGeometry(g.OutH, g.OutW);
             var col = ts.Poisoned(g.ColumnLength);
             Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.Cout);
             r.Outputs["y"] = y.ToArray();
@@ -67,7 +72,7 @@ public sealed class ConvProblem : OpProblem
         else
         {
             g = c.Conv.ForTransposed(c.N, c.Cout, c.H, c.W);
-            Assert.Equal((OH, OW), (g.InH, g.InW));
+            ExpectGeometry(g.InH, g.InW);
             var col = ts.Poisoned(g.ColumnLength);
             ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.C);
             r.Outputs["y"] = y.ToArray();
@@ -317,8 +322,8 @@ public sealed class LossProblem : OpProblem
         r.Outputs["loss"] = loss.ToArray();
         var st = stats.ToArray();
         for (int i = 0; i < StatsLength; i++)
-            if (i != StatsOffset && i != StatsOffset + 1)
-                Assert.True(float.IsNaN(st[i]), $"LossMean wrote stats[{i}] outside [offset, offset+1]");
+            if (i != StatsOffset && i != StatsOffset + 1 && !float.IsNaN(st[i]))
+                r.Violations.Add($"LossMean wrote stats[{i}] outside [offset, offset+1]");
         r.Outputs["stats"] = [st[StatsOffset], st[StatsOffset + 1]];
         if (upstream != null) r.Grads["logits"] = grad.ToArray();
         return r;
@@ -421,9 +426,9 @@ public sealed class OptimizerProblem : OpProblem
                 else
                 {
                     var untouched = buf.ToArray();
-                    for (int i = 0; i < n; i++)
-                        Assert.True(BitConverter.SingleToInt32Bits(untouched[i]) == BitConverter.SingleToInt32Bits(Get("buf").Data[i]),
-                            $"SGD without momentum changed its buffer at {i}");
+                    int changed = Enumerable.Range(0, n).FirstOrDefault(
+                        i => BitConverter.SingleToInt32Bits(untouched[i]) != BitConverter.SingleToInt32Bits(Get("buf").Data[i]), -1);
+                    if (changed >= 0) r.Violations.Add($"SGD without momentum changed its buffer at {changed}");
                 }
                 break;
             }

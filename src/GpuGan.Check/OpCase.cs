@@ -1,0 +1,69 @@
+using GpuGan.Kernels;
+using GpuGan.Ops;
+
+namespace GpuGan.Check;
+
+/// <summary>
+/// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
+/// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
+/// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
+/// </summary>
+public sealed record OpCase(string Name, OpKind Op)
+{
+    public int N { get; init; } = 1;
+    public int C { get; init; } = 1;
+    public int H { get; init; } = 1;
+    public int W { get; init; } = 1;
+    public int Cout { get; init; } = 1;
+    public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
+    public bool Bias { get; init; } = true;
+    public bool Training { get; init; } = true;
+    public bool Plane2d { get; init; }
+    public ActivationKind Act { get; init; }
+    public float Slope { get; init; } = 0.2f;
+    public LossKind Loss { get; init; }
+    public float Target { get; init; } = 1f;
+    public float LossWeight { get; init; } = 1f;
+    public float Scale { get; init; } = 4f;
+    public int Length { get; init; } = 1;
+    public float Lr { get; init; } = 2e-4f;
+    public float Beta1 { get; init; } = 0.5f;
+    public float Beta2 { get; init; } = 0.999f;
+    public float Eps { get; init; } = 1e-8f;
+    public float WeightDecay { get; init; }
+    public bool Decoupled { get; init; }
+    public float Momentum { get; init; }
+    public float Clip { get; init; } = 0.01f;
+    public int Steps { get; init; } = 3;
+    public int StartStep { get; init; } = 1;
+    public bool FreshState { get; init; } = true;
+    public bool Gpu { get; init; }
+
+    public OpProblem Instantiate(Random rng) => Op switch
+    {
+        OpKind.Conv2d or OpKind.ConvTranspose2d => new ConvProblem(this, rng),
+        OpKind.Linear => new LinearProblem(this, rng),
+        OpKind.BatchNorm => new BatchNormProblem(this, rng),
+        OpKind.Activation => new ActivationProblem(this, rng),
+        OpKind.Loss => new LossProblem(this, rng),
+        _ => new OptimizerProblem(this, rng),
+    };
+
+    /// <summary>A short shape string for tables: "2x1x28x28->64 k4 s2 p1", "2x100->6272", "3x64x14x14", "n37".</summary>
+    public string Shape => Op switch
+    {
+        OpKind.Conv2d or OpKind.ConvTranspose2d => $"{N}x{C}x{H}x{W}->{Cout} {ConvShape()}",
+        OpKind.Linear => $"{N}x{C}->{Cout}",
+        OpKind.BatchNorm => Plane2d ? $"{N}x{C}x{H}x{W}" : $"{N}x{C}",
+        _ => $"n{Length}",
+    };
+
+    string ConvShape()
+    {
+        static string Pair(int a, int b) => a == b ? $"{a}" : $"{a}x{b}";
+        string s = $"k{Pair(Conv.KernelH, Conv.KernelW)} s{Pair(Conv.StrideH, Conv.StrideW)} p{Pair(Conv.PadH, Conv.PadW)}";
+        return Conv.OutputPadH != 0 || Conv.OutputPadW != 0 ? s + $" op{Pair(Conv.OutputPadH, Conv.OutputPadW)}" : s;
+    }
+
+    public override string ToString() => Name;
+}
