@@ -44,16 +44,16 @@ class CudaError(Exception):
 
 class Driver:
     def __init__(self):
-        last = None
+        errors = []
         for name in ("libcuda.so.1", "libcuda.so"):
             try:
                 self.lib = ctypes.CDLL(name)
                 self.name = name
                 break
             except OSError as e:
-                last = e
+                errors.append(str(e))
         else:
-            raise CudaError("cannot load the CUDA driver library (libcuda.so.1): %s" % last)
+            raise CudaError("cannot load the CUDA driver library: %s" % "; ".join(errors))
 
     def error_string(self, code):
         s = ctypes.c_char_p()
@@ -182,7 +182,7 @@ def main():
         rows.append(row)
         print("--- %s (%.2f s)\n%s" % (kname, seconds, info.strip() or "(empty info log)"))
     print()
-    print(format_table([dict(r, result=r["result"]) for r in rows]))
+    print(format_table(rows))
     for m in mismatches:
         print("note: " + m)
     if a.json:

@@ -259,7 +259,7 @@ step_d() {
     fi
     if [[ -n "$machine" && -n "$carried" && "$(readlink -f "$machine")" == "$(readlink -f "$carried")" ]]; then carried=""; fi
     if [[ -z "$machine" && -z "$carried" ]]; then FIG="no ptxas (not on PATH, not in /usr/local/cuda/bin, not carried)"; return 1; fi
-    [[ -n "$arch" ]] || echo "no GPU arch detected: assuming $target" | tee -a "$log"
+    [[ -n "$arch" ]] || echo "no GPU arch detected: assuming $target" >> "$log"
     if [[ -n "$machine" ]]; then
         tmo 180 python3 "$here/ptxas_table.py" --ptxas "$machine" --arch "$target" --logs "$res/ptxas-machine" \
             --json "$res/ptxas-machine.json" "$ptx_dir" >> "$log" 2>&1
@@ -275,6 +275,15 @@ step_d() {
         if [[ -z "$machine" ]]; then rc=$rc2; fi
     fi
     show "$log" 60
+    if [[ -n "$first" && -n "$second" ]] && python3 - "$res/ptxas-machine.json" "$res/ptxas-carried.json" 2> /dev/null << 'EOF'
+import json, sys
+rows = lambda p: [(r["kernel"], r["result"], r.get("registers"), r.get("stack"), r.get("spill_stores"), r.get("spill_loads"))
+                  for r in json.load(open(p))["kernels"]]
+sys.exit(0 if rows(sys.argv[1]) == rows(sys.argv[2]) else 1)
+EOF
+    then
+        second="carried ptxas: the same registers, stack and spills"
+    fi
     FIG="${first}${first:+${second:+ | }}${second}"
     [[ -n "$arch" ]] || FIG="$FIG (arch $target assumed: no GPU)"
     return "$rc"
@@ -417,7 +426,7 @@ summary() {
         echo "# GpuGan GPU check: $card"
         echo
         echo "card: $card; driver: $driver; memory: $gpu_memory; arch: ${arch:-unknown}${arch_note:+ ($arch_note)}"
-        echo "run from: ${mode:-nothing runnable} ($root); $(date -u +%Y-%m-%dT%H:%M:%SZ); $(hostname 2> /dev/null); total $(elapsed "$t_start") s of a ${budget} s budget"
+        echo "run from: ${mode:-nothing runnable} ($root); $(date -u +%Y-%m-%dT%H:%M:%SZ); $(uname -n); total $(elapsed "$t_start") s of a ${budget} s budget"
         if [[ -f "$root/MANIFEST.txt" ]]; then echo "package: $(grep -E '^(commit|built):' "$root/MANIFEST.txt" | tr -s ' ' | paste -sd ';' -)"; fi
         echo
         echo "| step | what | result | seconds | key figure |"
@@ -441,7 +450,7 @@ trap 'echo "gpu-check.sh: interrupted" >&2; exit 130' INT TERM
 
 # --- the check --------------------------------------------------------------------------------------------
 {
-    echo "gpu-check.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname 2> /dev/null) ($(uname -srm))"
+    echo "gpu-check.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -n) ($(uname -srm))"
     echo "mode: ${mode:-none}; root: $root; results: $res; budget: $budget s"
     [[ -f /etc/os-release ]] && grep -E '^PRETTY_NAME=' /etc/os-release
     [[ -f "$root/MANIFEST.txt" ]] && cat "$root/MANIFEST.txt"

@@ -11,11 +11,15 @@
 #   bin/      NVIDIA's ptxas 11.8 (tools/fetch-ptxas.sh, else $GPUGAN_PTXAS, else ptxas on PATH), if found
 #   tools/    gpu-check.sh and its Python scripts
 #   MANIFEST.txt
-# It prints the archive's size and refuses (exit 1) an archive over 64 MiB, the most a GPU machine is carried.
-# GPUGAN_REQUIRE_PTX=1 makes a missing `kernels` command or ptxas fatal instead of a warning.
+# It prints the archive's size and refuses (exit 1) an archive over 64 MiB, the most a GPU machine is carried
+# (GPUGAN_PACKAGE_LIMIT_MIB changes that limit).
+# GPUGAN_REQUIRE_PTX=1 makes a missing `kernels` command or ptxas fatal instead of a warning;
+# GPUGAN_PTX_DIR=DIR packages ready-made .ptx files instead of running `gpugan kernels --ptx`.
 set -euo pipefail
 
-limit_bytes=$((64 * 1024 * 1024))
+limit_mib=${GPUGAN_PACKAGE_LIMIT_MIB:-64}
+[[ "$limit_mib" =~ ^[0-9]+$ ]] || { echo "make-gpu-package: error: GPUGAN_PACKAGE_LIMIT_MIB must be a whole number" >&2; exit 1; }
+limit_bytes=$((limit_mib * 1024 * 1024))
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out_dir=${1:-"$repo/out/gpu-package"}
 name=gpugan-gpu-check
@@ -71,9 +75,15 @@ DOTNET_ROOT="$stage/dotnet" DOTNET_MULTILEVEL_LOOKUP=0 DOTNET_CLI_TELEMETRY_OPTO
     "$stage/dotnet/dotnet" "$stage/app/GpuGan.Cli.dll" --help > /dev/null \
     || die "the packaged app does not start on the packaged runtime"
 
-# 3. PTX of every kernel.
+# 3. PTX of every kernel ($GPUGAN_PTX_DIR: take ready-made .ptx files from there instead).
 ptx_count=0
-if DOTNET_ROOT="$stage/dotnet" "$stage/dotnet/dotnet" "$stage/app/GpuGan.Cli.dll" kernels --ptx "$stage/ptx" \
+if [[ -n "${GPUGAN_PTX_DIR:-}" ]]; then
+    compgen -G "$GPUGAN_PTX_DIR/*.ptx" > /dev/null || die "GPUGAN_PTX_DIR=$GPUGAN_PTX_DIR holds no .ptx file"
+    mkdir -p "$stage/ptx"
+    cp -p "$GPUGAN_PTX_DIR"/*.ptx "$stage/ptx/"
+    ptx_count=$(find "$stage/ptx" -maxdepth 1 -name '*.ptx' | wc -l)
+    say "PTX: $ptx_count kernels from \$GPUGAN_PTX_DIR ($GPUGAN_PTX_DIR)"
+elif DOTNET_ROOT="$stage/dotnet" "$stage/dotnet/dotnet" "$stage/app/GpuGan.Cli.dll" kernels --ptx "$stage/ptx" \
         > "$work/kernels.log" 2>&1; then
     ptx_count=$(find "$stage/ptx" -maxdepth 1 -name '*.ptx' | wc -l)
     if [[ "$ptx_count" -eq 0 ]]; then warn "'gpugan kernels --ptx' wrote no .ptx file"; fi
@@ -141,7 +151,7 @@ sed -n '/^uncompressed sizes:/,$p' "$stage/MANIFEST.txt"
 say "archive $archive: $(human "$size") ($size bytes; uncompressed $(human "$(dir_bytes "$stage")"))"
 if ((size > limit_bytes)); then
     rm -f "$archive"
-    printf 'make-gpu-package: error: the archive is %s, over the 64 MiB a GPU machine is carried; removed\n' "$(human "$size")" >&2
+    printf 'make-gpu-package: error: the archive is %s, over the %s MiB a GPU machine is carried; removed\n' "$(human "$size")" "$limit_mib" >&2
     exit 1
 fi
 say "ok: unpack with 'tar -xJf $name.tar.xz' and run '$name/tools/gpu-check.sh'"

@@ -133,8 +133,9 @@ def main():
         print("summary: no PTX files")
         return 1
     try:
-        version = subprocess.run([a.ptxas, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 universal_newlines=True, timeout=30).stdout.strip().splitlines()[-1]
+        lines = subprocess.run([a.ptxas, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True, timeout=30).stdout.strip().splitlines()
+        version = ([l for l in lines if "release" in l] or lines[-1:])[0].strip()
     except (OSError, subprocess.SubprocessError, IndexError) as e:
         print("ptxas_table: cannot run %s: %s" % (a.ptxas, e), file=sys.stderr)
         print("summary: ptxas does not run (%s)" % e)
@@ -174,8 +175,8 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"ptxas": a.ptxas, "version": version, "arch": a.arch, "kernels": rows}, f, indent=1)
-    print("summary: " + summarize(rows, "assembled for %s by ptxas %s" % (
-        a.arch, (re.search(r"V[\d.]+", version) or re.search(r".*", version)).group(0))))
+    short = re.search(r"V[\d.]+", version)
+    print("summary: " + summarize(rows, "assembled for %s by ptxas %s" % (a.arch, short.group(0) if short else version)))
     return 0 if all(r["result"] == "ok" for r in rows) else 1
 
 
