@@ -86,9 +86,9 @@ step() { # step ID NAME FUNCTION
     local id=$1 name=$2 fn=$3 t0 rc state sec
     FIG="" SKIP=""
     if [[ ",$skip," == *",$id,"* || ",$skip," == *",${id%%[0-9]*},"* ]]; then
-        state=skipped FIG="--skip $skip" sec=0
+        state=skipped FIG="--skip $skip" sec=0.0
     elif (($(remaining) < 15)); then
-        state=skipped FIG="time budget (${budget} s) spent" sec=0
+        state=skipped FIG="time budget (${budget} s) spent" sec=0.0
     else
         printf '\n== [%s] %s  (%s s left of the budget)\n' "$id" "$name" "$(remaining)"
         t0=$(now)
@@ -317,6 +317,8 @@ step_f() {
 }
 
 # --- g: 20 seeded iterations, cuda against cpu ------------------------------------------------------------
+# A run's checkpoints (11 MB each) are of no use here and would only weigh on what comes back from the machine.
+drop_checkpoints() { rm -rf "$1/checkpoints"; }
 train_args=(--iterations 20 --log-every 1 --seed 1 --sample-every 1000 --checkpoint-every 1000)
 step_g_cpu() {
     need_cli || return 0
@@ -324,6 +326,7 @@ step_g_cpu() {
     rm -rf "$res/train20-cpu"
     tmo 180 "${gpugan_cmd[@]}" train --device cpu "${train_args[@]}" --out "$res/train20-cpu" > "$log" 2>&1
     rc=$?
+    drop_checkpoints "$res/train20-cpu"
     show "$log" 6
     FIG=$(grep -a '^finished' "$log" | tail -n1)
     [[ -n "$FIG" ]] || FIG="train --device cpu $(why "$rc" "$log")"
@@ -336,6 +339,7 @@ step_g_cuda() {
     rm -rf "$res/train20-cuda"
     tmo 180 "${gpugan_cmd[@]}" train --device cuda "${train_args[@]}" --out "$res/train20-cuda" > "$log" 2>&1
     rc=$?
+    drop_checkpoints "$res/train20-cuda"
     show "$log" 6
     FIG=$(grep -a '^finished' "$log" | tail -n1)
     [[ -n "$FIG" ]] && FIG="$FIG on $card"
@@ -379,6 +383,7 @@ step_i() {
     tmo 240 "${gpugan_cmd[@]}" train --device cuda --iterations "$train_iterations" --log-every 10 --seed 1 \
         --sample-every 1000000 --checkpoint-every 1000000 --out "$res/train-timed" > "$log" 2>&1
     rc=$?
+    drop_checkpoints "$res/train-timed"
     show "$log" 6
     if [[ -s "$res/train-timed/metrics.jsonl" ]]; then
         python3 "$here/gpu_check_metrics.py" steady "$res/train-timed/metrics.jsonl" --skip 3 >> "$log" 2>&1
