@@ -71,8 +71,11 @@ tmo() {
 # last_summary LOG: the `summary: ` line a helper script printed, if any.
 last_summary() { grep -a '^summary: ' "$1" 2> /dev/null | tail -n1 | cut -c10-; }
 last_line() { grep -av '^[[:space:]]*$' "$1" 2> /dev/null | tail -n1; }
-why() { # why RC LOG: a short reason for a failed command
-    if (($1 == 124 || $1 == 137)); then printf 'timed out'; else printf 'rc %s: %s' "$1" "$(last_line "$2" | cut -c1-200)"; fi
+why() { # why RC LOG: a short reason for a failed command (an unhandled exception's first line rather than its stack)
+    local line
+    if (($1 == 124 || $1 == 137)); then printf 'timed out'; return; fi
+    line=$(grep -a -m1 -E '^(Unhandled exception|gpugan: error:)' "$2" 2> /dev/null)
+    printf 'rc %s: %s' "$1" "$(cut -c1-200 <<< "${line:-$(last_line "$2")}")"
 }
 show() { # show LOG [LINES]: the end of a step's log on the console, indented
     local n=${2:-15}
