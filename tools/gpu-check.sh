@@ -120,7 +120,7 @@ if [[ -x "$root/dotnet/dotnet" && -f "$root/app/GpuGan.Cli.dll" ]]; then
 elif [[ -f "$root/src/GpuGan.Cli/GpuGan.Cli.csproj" ]]; then
     mode="checkout"
 fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 PYTHONDONTWRITEBYTECODE=1
 export GPUGAN_DEBUG=${GPUGAN_DEBUG:-1}    # an internal error prints its stack trace: nobody has run this on a GPU yet
 
 card="no NVIDIA GPU found" driver="—" gpu_memory="—" arch="" arch_note="" gpu_ok=0 libcuda_ok=0
