@@ -75,6 +75,7 @@ public static class TrainCommand
         using var device = CreateDevice(o, profile);
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         stdout.WriteLine($"device: {device}  data: {data}");
+        if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
         using var trainer = new GanTrainer(device, options, data, resume);
         stdout.WriteLine($"model: {options.Model.Architecture}  G {Dcgan.CountParameters(trainer.G):N0} parameters, D {Dcgan.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");

@@ -28,6 +28,9 @@ public sealed class ComputeDevice : IDisposable
 
     public IKernelProfiler? Profiler { get; set; }
 
+    /// <summary>Set when --device auto settled for the CPU: why no GPU was used, in one line.</summary>
+    public string? FallbackReason { get; private set; }
+
     /// <summary>
     /// CPU accelerator only: which kernels the Cpu kernel family runs. Simd (default) runs host code on
     /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
@@ -108,6 +111,7 @@ public sealed class ComputeDevice : IDisposable
     public static ComputeDevice Create(DeviceSpec spec, bool profiling = false, int cpuThreads = 0)
     {
         if (spec.Kind == DeviceKind.Cpu) return CreateCpu(cpuThreads, profiling);
+        CudaDriver.RegisterResolver();
         Context context;
         try
         {
@@ -119,8 +123,8 @@ public sealed class ComputeDevice : IDisposable
         }
         catch (Exception e) when (spec.Kind == DeviceKind.Auto)
         {
-            _ = e; // no GPU runtime at all: the CPU is the answer
-            return CreateCpu(cpuThreads, profiling);
+            // no GPU runtime at all: the CPU is the answer
+            return WithReason(CreateCpu(cpuThreads, profiling), $"GPU runtimes could not be queried: {FirstLine(e.Message)}");
         }
 
         try
@@ -130,6 +134,8 @@ public sealed class ComputeDevice : IDisposable
             switch (spec.Kind)
             {
                 case DeviceKind.Cuda:
+                    if (cuda.Count == 0)
+                        throw new DeviceException($"--device {spec}: no CUDA device: {CudaDriver.WhyNotUsed(0)}");
                     if (spec.Index >= cuda.Count)
                         throw new DeviceException($"--device {spec}: {cuda.Count} CUDA device(s) found; run 'gpugan devices' to list them");
                     return new ComputeDevice(context, cuda[spec.Index].CreateAccelerator(context), DeviceKind.Cuda, spec.ToString());
@@ -146,7 +152,9 @@ public sealed class ComputeDevice : IDisposable
                         if (OpenClSkipReason(openCl[i], automatic: true) == null)
                             return new ComputeDevice(context, openCl[i].CreateAccelerator(context), DeviceKind.OpenCL, $"opencl:{i}");
                     context.Dispose();
-                    return CreateCpu(cpuThreads, profiling);
+                    string cudaWhy = CudaDriver.WhyNotUsed(0) ?? "no CUDA device";
+                    string clWhy = openCl.Count == 0 ? "no OpenCL device" : "no OpenCL GPU ILGPU can use";
+                    return WithReason(CreateCpu(cpuThreads, profiling), $"CUDA not used: {cudaWhy}; {clWhy}");
             }
         }
         catch (DeviceException)
@@ -161,9 +169,16 @@ public sealed class ComputeDevice : IDisposable
         }
     }
 
+    static ComputeDevice WithReason(ComputeDevice cpu, string reason)
+    {
+        cpu.FallbackReason = reason;
+        return cpu;
+    }
+
     /// <summary>Every device ILGPU can see, with why a device is skipped.</summary>
     public static IReadOnlyList<DeviceReport> ListDevices()
     {
+        CudaDriver.RegisterResolver();
         var list = new List<DeviceReport>();
         bool autoChosen = false;
         try
@@ -176,6 +191,7 @@ public sealed class ComputeDevice : IDisposable
                 list.Add(new DeviceReport($"cuda:{i}", d.Name, "CUDA GPU", d.MemorySize, d.WarpSize, d.MaxNumThreadsPerGroup, true, !autoChosen, null));
                 autoChosen = true;
             }
+
             var cl = context.GetCLDevices();
             for (int i = 0; i < cl.Count; i++)
             {
@@ -192,6 +208,9 @@ public sealed class ComputeDevice : IDisposable
         {
             list.Add(new DeviceReport("-", "GPU runtimes", "-", 0, 0, 0, false, false, $"could not be queried: {FirstLine(e.Message)}"));
         }
+        // Always say why CUDA is not in the list: the driver's own answer, asked directly.
+        if (!list.Any(r => r.Id.StartsWith("cuda:", StringComparison.Ordinal)))
+            list.Insert(0, new DeviceReport("cuda", "NVIDIA CUDA", "-", 0, 0, 0, false, false, CudaDriver.WhyNotUsed(0) ?? "no CUDA device"));
         list.Add(new DeviceReport("cpu", "ILGPU CPU accelerator", $"CPU ({Environment.ProcessorCount} cores)",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 1, 1, true, !autoChosen, null));
         return list;
