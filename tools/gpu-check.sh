@@ -221,8 +221,10 @@ step_c() {
     show "$log" 12
     if ((rc != 0)); then FIG="gpugan devices $(why "$rc" "$log")"; return 1; fi
     chosen=$(grep 'chosen by --device auto' "$log" | awk '{ print $1 }' | head -n1)
-    ncuda=$(grep -c '^cuda' "$log")
+    ncuda=$(grep -c '^cuda:[0-9]' "$log")
     FIG="$ncuda CUDA device(s); --device auto picks ${chosen:-nothing}"
+    # no CUDA device: the CLI's own one-line reason (the `cuda` row)
+    if ((ncuda == 0)); then FIG="$FIG; CUDA: $(grep -m1 '^cuda ' "$log" | sed 's/.*skipped: //' | cut -c1-160)"; fi
     if ((gpu_ok && ncuda == 0)); then FIG="$FIG — but nvidia-smi shows $card"; return 1; fi
 }
 
