@@ -325,32 +325,23 @@ step_f() {
 # A run's checkpoints (11 MB each) are of no use here and would only weigh on what comes back from the machine.
 drop_checkpoints() { rm -rf "$1/checkpoints"; }
 train_args=(--iterations 20 --log-every 1 --seed 1 --sample-every 1000 --checkpoint-every 1000)
-step_g_cpu() {
+# train20 DEVICE: the 20 seeded iterations on one device (cpu needs no GPU)
+train20() {
+    local dev=$1 log="$res/g-train-$1.log" rc
     need_cli || return 0
-    local log="$res/g-train-cpu.log" rc
-    rm -rf "$res/train20-cpu"
-    tmo 180 "${gpugan_cmd[@]}" train --device cpu "${train_args[@]}" --out "$res/train20-cpu" > "$log" 2>&1
+    if [[ "$dev" != cpu ]]; then need_gpu || return 0; fi
+    rm -rf "$res/train20-$dev"
+    tmo 180 "${gpugan_cmd[@]}" train --device "$dev" "${train_args[@]}" --out "$res/train20-$dev" > "$log" 2>&1
     rc=$?
-    drop_checkpoints "$res/train20-cpu"
+    drop_checkpoints "$res/train20-$dev"
     show "$log" 6
     FIG=$(grep -a '^finished' "$log" | tail -n1)
-    [[ -n "$FIG" ]] || FIG="train --device cpu $(why "$rc" "$log")"
+    if [[ -n "$FIG" && "$dev" != cpu ]]; then FIG="$FIG on $card"; fi
+    [[ -n "$FIG" ]] || FIG="train --device $dev $(why "$rc" "$log")"
     return "$rc"
 }
-step_g_cuda() {
-    need_cli || return 0
-    need_gpu || return 0
-    local log="$res/g-train-cuda.log" rc
-    rm -rf "$res/train20-cuda"
-    tmo 180 "${gpugan_cmd[@]}" train --device cuda "${train_args[@]}" --out "$res/train20-cuda" > "$log" 2>&1
-    rc=$?
-    drop_checkpoints "$res/train20-cuda"
-    show "$log" 6
-    FIG=$(grep -a '^finished' "$log" | tail -n1)
-    [[ -n "$FIG" ]] && FIG="$FIG on $card"
-    [[ -n "$FIG" ]] || FIG="train --device cuda $(why "$rc" "$log")"
-    return "$rc"
-}
+step_g_cpu() { train20 cpu; }
+step_g_cuda() { train20 cuda; }
 step_g_compare() {
     need_python || return 0
     local log="$res/g-compare.log" rc

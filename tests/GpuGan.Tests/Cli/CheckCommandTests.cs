@@ -11,13 +11,7 @@ namespace GpuGan.Tests.Cli;
 /// </summary>
 public sealed class CheckCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e, CancellationToken.None);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     /// <summary>The table row of a case: "op  case  shape  forward  gradient  s  PASS|FAIL".</summary>
     static string RowOf(string output, string name) =>

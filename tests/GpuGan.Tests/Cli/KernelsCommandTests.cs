@@ -8,13 +8,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>gpugan kernels: the list, and --ptx DIR writing one assemblable PTX file per kernel.</summary>
 public sealed class KernelsCommandTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e, CancellationToken.None);
-        return (code, o.ToString(), e.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public void Lists_every_kernel()
