@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 using GpuGan.Training;
 
@@ -16,25 +15,21 @@ public static class GemmBench
 {
     const int Batch = 64;
 
-    /// <summary>name, params. Conv 64->128 k4 s2 p1 14->7: K = 64*16 columns of 49 pixels; ConvT 128->64 7->14 is its adjoint.</summary>
-    public static IReadOnlyList<(string Name, GemmParams P)> Shapes()
+    /// <summary>One batched GEMM as <see cref="Ops.Gemm.Batched"/> takes it.</summary>
+    public readonly record struct GemmShape(int M, int N, int K, bool TransposeA, bool SharedA, bool TransposeB, bool SumBatch, float Beta)
+    {
+        public long ALength => (SharedA ? 1L : Batch) * M * K;
+        public long BLength => (long)Batch * K * N;
+        public long CLength => (SumBatch ? 1L : Batch) * M * N;
+    }
+
+    /// <summary>name, shape. Conv 64->128 k4 s2 p1 14->7: K = 64*16 columns of 49 pixels; ConvT 128->64 7->14 is its adjoint.</summary>
+    public static IReadOnlyList<(string Name, GemmShape P)> Shapes()
     {
         const int cout = 128, k = 64 * 16, p = 49;
-        GemmParams Forward(int m, int kk) => new()
-        {
-            M = m, N = p, K = kk, BatchCount = Batch, ARowStride = kk, AColStride = 1,
-            BRowStride = p, BColStride = 1, BBatchStride = kk * p, CRowStride = p, CBatchStride = m * p, Alpha = 1f,
-        };
-        GemmParams Transposed(int m, int kk) => new()
-        {
-            M = m, N = p, K = kk, BatchCount = Batch, ARowStride = 1, AColStride = m,
-            BRowStride = p, BColStride = 1, BBatchStride = kk * p, CRowStride = p, CBatchStride = m * p, Alpha = 1f,
-        };
-        GemmParams Weight(int m, int n) => new()
-        {
-            M = m, N = n, K = p, BatchCount = Batch, ReduceBatch = 1, ARowStride = p, AColStride = 1, ABatchStride = m * p,
-            BRowStride = 1, BColStride = p, BBatchStride = n * p, CRowStride = n, Alpha = 1f, Beta = 1f,
-        };
+        GemmShape Forward(int m, int kk) => new(m, p, kk, TransposeA: false, SharedA: true, TransposeB: false, SumBatch: false, Beta: 0f);
+        GemmShape Transposed(int m, int kk) => new(m, p, kk, TransposeA: true, SharedA: true, TransposeB: false, SumBatch: false, Beta: 0f);
+        GemmShape Weight(int m, int n) => new(m, n, p, TransposeA: false, SharedA: false, TransposeB: true, SumBatch: true, Beta: 1f);
         return
         [
             ("conv2d 64->128 14->7 fwd        (M128 N49 K1024 x64)", Forward(cout, k)),
@@ -55,13 +50,11 @@ public static class GemmBench
         var rng = new Random(1);
         foreach (var (name, p) in Shapes())
         {
-            long la = Extent(p.AOffset, p.BatchCount, p.ABatchStride, p.M, p.ARowStride, p.K, p.AColStride);
-            long lb = Extent(p.BOffset, p.BatchCount, p.BBatchStride, p.K, p.BRowStride, p.N, p.BColStride);
-            long lc = Extent(p.COffset, p.OutputBatches, p.CBatchStride, p.M, p.CRowStride, p.N, 1);
+            long la = p.ALength, lb = p.BLength, lc = p.CLength;
             using var a = dev.Allocate((int)la); using var b = dev.Allocate((int)lb); using var c = dev.Allocate((int)lc);
             a.CopyFrom(RandomData(rng, (int)la)); b.CopyFrom(RandomData(rng, (int)lb)); c.CopyFrom(new float[lc]);
-            double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
-            void Call() { Ops.Gemm.Run(dev, a.View, b.View, c.View, p, "bench"); dev.Synchronize(); }
+            double flops = 2.0 * p.M * p.N * p.K * Batch;
+            void Call() { Ops.Gemm.Batched(dev, a.View, b.View, c.View, p.M, p.N, p.K, Batch, p.TransposeA, p.TransposeB, p.SharedA, p.SumBatch, beta: p.Beta, name: "bench"); dev.Synchronize(); }
             dev.CpuKernels = CpuKernelVariant.Ilgpu;
             var il = Timing.Measure(Call, 1, Math.Min(o.MinReps, 5), o.MinSeconds);
             dev.CpuKernels = CpuKernelVariant.Simd;
@@ -126,9 +119,6 @@ public static class GemmBench
             Times[key] = (t.Ms + ms, t.Calls + 1, t.Flops + flops);
         }
     }
-
-    static long Extent(int offset, int batches, int batchStride, int rows, int rowStride, int cols, int colStride) =>
-        offset + (long)(batches - 1) * batchStride + (long)(rows - 1) * rowStride + (long)(cols - 1) * colStride + 1;
 
     static float[] RandomData(Random rng, int n)
     {

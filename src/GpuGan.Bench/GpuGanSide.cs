@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GpuGan.Data;
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Losses;
 using GpuGan.Models;
@@ -129,11 +128,11 @@ public static class GpuGanSide
             case OpKind.BatchNorm2d:
                 return Passes(s.Own(new BatchNorm(dev, "bn", op.InC)), s.Randn(Input()));
             case OpKind.Relu:
-                return Passes(s.Own(new Activation(dev, "relu", ActivationKind.Relu)), s.Randn(Input()));
+                return Passes(s.Own(new Activation(dev, "relu", ActivationFunction.Relu)), s.Randn(Input()));
             case OpKind.LeakyRelu:
-                return Passes(s.Own(new Activation(dev, "lrelu", ActivationKind.LeakyRelu, (float)DcganShapes.LeakySlope)), s.Randn(Input()));
+                return Passes(s.Own(new Activation(dev, "lrelu", ActivationFunction.LeakyRelu, (float)DcganShapes.LeakySlope)), s.Randn(Input()));
             case OpKind.Tanh:
-                return Passes(s.Own(new Activation(dev, "tanh", ActivationKind.Tanh)), s.Randn(Input()));
+                return Passes(s.Own(new Activation(dev, "tanh", ActivationFunction.Tanh)), s.Randn(Input()));
             case OpKind.BceWithLogits:
             {
                 // GpuGan's loss kernel writes the per-sample loss, dL/dlogits and the means in one pass

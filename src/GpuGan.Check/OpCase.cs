@@ -1,4 +1,3 @@
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Check;
@@ -19,9 +18,9 @@ public sealed record OpCase(string Name, OpKind Op)
     public bool Bias { get; init; } = true;
     public bool Training { get; init; } = true;
     public bool Plane2d { get; init; }
-    public ActivationKind Act { get; init; }
+    public ActivationFunction Act { get; init; }
     public float Slope { get; init; } = 0.2f;
-    public LossKind Loss { get; init; }
+    public LossFunction Loss { get; init; }
     public float Target { get; init; } = 1f;
     public float LossWeight { get; init; } = 1f;
     public float Scale { get; init; } = 4f;

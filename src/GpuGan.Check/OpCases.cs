@@ -1,4 +1,3 @@
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Check;
@@ -103,25 +102,25 @@ public static class OpCases
         all.Add(Bn(3, 64, 14, 14, true, false, name: "dcgan_G_batchnorm2d_eval_64_14x14"));
 
         // ---- activations
-        foreach (var (kind, slope, len) in new[] { (ActivationKind.Relu, 0f, 37), (ActivationKind.LeakyRelu, 0.2f, 101), (ActivationKind.LeakyRelu, 0.01f, 5),
-                     (ActivationKind.Tanh, 0f, 63), (ActivationKind.Sigmoid, 0f, 129), (ActivationKind.Identity, 0f, 3), (ActivationKind.Relu, 0f, 1) })
-            all.Add(new($"act_{kind}{(kind == ActivationKind.LeakyRelu ? $"_{slope}" : "")}_{len}", OpKind.Activation) { Act = kind, Slope = slope, Length = len });
+        foreach (var (kind, slope, len) in new[] { (ActivationFunction.Relu, 0f, 37), (ActivationFunction.LeakyRelu, 0.2f, 101), (ActivationFunction.LeakyRelu, 0.01f, 5),
+                     (ActivationFunction.Tanh, 0f, 63), (ActivationFunction.Sigmoid, 0f, 129), (ActivationFunction.Identity, 0f, 3), (ActivationFunction.Relu, 0f, 1) })
+            all.Add(new($"act_{kind}{(kind == ActivationFunction.LeakyRelu ? $"_{slope}" : "")}_{len}", OpKind.Activation) { Act = kind, Slope = slope, Length = len });
 
         // ---- GAN loss terms (mean over the batch; gradient of weight * mean)
-        OpCase L(LossKind k, float t, int n, float scale = 4f, float weight = 1f) =>
+        OpCase L(LossFunction k, float t, int n, float scale = 4f, float weight = 1f) =>
             new($"loss_{k}_t{t}_n{n}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.Loss)
             { Loss = k, Target = t, Length = n, Scale = scale, LossWeight = weight };
-        all.Add(L(LossKind.BceWithLogits, 1f, 7));
-        all.Add(L(LossKind.BceWithLogits, 0f, 64));
-        all.Add(L(LossKind.BceWithLogits, 0.9f, 1));        // label smoothing, batch 1
-        all.Add(L(LossKind.BceWithLogits, 0f, 33, scale: 30f)); // large logits: the stable form must not overflow
-        all.Add(L(LossKind.LogOneMinusSigmoid, 0f, 9));
-        all.Add(L(LossKind.SquaredError, 1f, 5));
-        all.Add(L(LossKind.SquaredError, 0f, 16, weight: 0.5f));
-        all.Add(L(LossKind.Hinge, -1f, 11));
-        all.Add(L(LossKind.Hinge, 1f, 12, scale: 2f));
-        all.Add(L(LossKind.Linear, -1f, 3));
-        all.Add(L(LossKind.Linear, 1f, 8, weight: 10f));
+        all.Add(L(LossFunction.BceWithLogits, 1f, 7));
+        all.Add(L(LossFunction.BceWithLogits, 0f, 64));
+        all.Add(L(LossFunction.BceWithLogits, 0.9f, 1));        // label smoothing, batch 1
+        all.Add(L(LossFunction.BceWithLogits, 0f, 33, scale: 30f)); // large logits: the stable form must not overflow
+        all.Add(L(LossFunction.LogOneMinusSigmoid, 0f, 9));
+        all.Add(L(LossFunction.SquaredError, 1f, 5));
+        all.Add(L(LossFunction.SquaredError, 0f, 16, weight: 0.5f));
+        all.Add(L(LossFunction.Hinge, -1f, 11));
+        all.Add(L(LossFunction.Hinge, 1f, 12, scale: 2f));
+        all.Add(L(LossFunction.Linear, -1f, 3));
+        all.Add(L(LossFunction.Linear, 1f, 8, weight: 10f));
 
         // ---- optimizers
         all.Add(new("adam_fresh_3steps_n37", OpKind.Adam) { Length = 37 });

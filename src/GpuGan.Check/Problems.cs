@@ -1,6 +1,6 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
+using GpuGan.Optim;
 
 namespace GpuGan.Check;
 
@@ -50,13 +50,13 @@ public sealed class ConvProblem : OpProblem
         var w = ts.Up(Get("w").Data, Get("w").Shape);
         var b = c.Bias ? ts.Up(Get("b").Data, c.Cout) : null;
         var y = ts.Poisoned(c.N, c.Cout, OH, OW);
-        ConvGeometry g;
+        int[] xShape = [c.N, c.C, c.H, c.W];
         if (!transposed)
         {
-            g = c.Conv.ForConv(c.N, c.C, c.H, c.W);
-            ExpectGeometry(g.OutH, g.OutW);
-            var col = ts.Poisoned(g.ColumnLength);
-            Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.Cout);
+            var outShape = Conv2dOps.OutputShape(c.Conv, xShape, c.Cout);
+            ExpectGeometry(outShape[2], outShape[3]);
+            var col = ts.Poisoned(Conv2dOps.ColumnLength(c.Conv, xShape));
+            Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout);
             r.Outputs["y"] = y.ToArray();
             if (upstream == null) return r;
             var dy = ts.Up(upstream, y.Shape);
@@ -64,17 +64,17 @@ public sealed class ConvProblem : OpProblem
             var dw = ts.Up(prefill["w"], w.Shape);
             var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
             // col must still hold unfold(x): not poisoned here.
-            Conv2dOps.Backward(dev, dy.View, w.View, col.View, dw.View, db?.View, dx.View, g, c.Cout);
+            Conv2dOps.Backward(dev, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout);
             r.Grads["x"] = dx.ToArray();
             r.Grads["w"] = dw.ToArray();
             if (db != null) r.Grads["b"] = db.ToArray();
         }
         else
         {
-            g = c.Conv.ForTransposed(c.N, c.Cout, c.H, c.W);
-            ExpectGeometry(g.InH, g.InW);
-            var col = ts.Poisoned(g.ColumnLength);
-            ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, g, c.C);
+            var outShape = ConvTranspose2dOps.OutputShape(c.Conv, xShape, c.Cout);
+            ExpectGeometry(outShape[2], outShape[3]);
+            var col = ts.Poisoned(ConvTranspose2dOps.ColumnLength(c.Conv, xShape, c.Cout));
+            ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout);
             r.Outputs["y"] = y.ToArray();
             if (upstream == null) return r;
             var dy = ts.Up(upstream, y.Shape);
@@ -82,7 +82,7 @@ public sealed class ConvProblem : OpProblem
             var dw = ts.Up(prefill["w"], w.Shape);
             var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
             TensorScope.Poison(col); // the transposed backward unfolds dy itself
-            ConvTranspose2dOps.Backward(dev, x.View, dy.View, w.View, col.View, dw.View, db?.View, dx.View, g, c.C);
+            ConvTranspose2dOps.Backward(dev, x.View, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout);
             r.Grads["x"] = dx.ToArray();
             r.Grads["w"] = dw.ToArray();
             if (db != null) r.Grads["b"] = db.ToArray();
@@ -199,12 +199,8 @@ public sealed class BatchNormProblem : OpProblem
         var invStd = ts.Poisoned(c.C);
         var sums = ts.Poisoned(2 * c.C);
         var y = ts.Poisoned(XShape);
-        var bn = new BatchNormParams
-        {
-            Layout = new ChannelLayout { Batch = c.N, Channels = c.C, Plane = Plane },
-            Eps = (float)Eps, Momentum = (float)Momentum, Training = c.Training ? 1 : 0,
-        };
-        BatchNormOps.Forward(dev, x.View, y.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View, bn);
+        BatchNormOps.Forward(dev, x.View, y.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View,
+            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training);
         r.Outputs["y"] = y.ToArray();
         r.Outputs["running_mean"] = rm.ToArray();
         r.Outputs["running_var"] = rv.ToArray();
@@ -213,7 +209,8 @@ public sealed class BatchNormProblem : OpProblem
         var dx = ts.Poisoned(XShape);
         var dg = ts.Up(prefill["gamma"], c.C);
         var dbeta = ts.Up(prefill["beta"], c.C);
-        BatchNormOps.Backward(dev, x.View, dy.View, dx.View, gamma.View, mean.View, invStd.View, sums.View, dg.View, dbeta.View, bn);
+        BatchNormOps.Backward(dev, x.View, dy.View, dx.View, gamma.View, mean.View, invStd.View, sums.View, dg.View, dbeta.View,
+            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training);
         r.Grads["x"] = dx.ToArray();
         r.Grads["gamma"] = dg.ToArray();
         r.Grads["beta"] = dbeta.ToArray();
@@ -229,7 +226,7 @@ public sealed class ActivationProblem : OpProblem
     {
         this.c = c;
         // relu / leaky: |x| >= 0.01 >> h (finite differences never straddle the kink)
-        var x = c.Act is ActivationKind.Relu or ActivationKind.LeakyRelu ? AwayFromZero(rng, c.Length, 0.01, 3) : Uniform(rng, c.Length, -4, 4);
+        var x = c.Act is ActivationFunction.Relu or ActivationFunction.LeakyRelu ? AwayFromZero(rng, c.Length, 0.01, 3) : Uniform(rng, c.Length, -4, 4);
         Add("x", [c.Length], x, Role.Input);
     }
 
@@ -240,10 +237,10 @@ public sealed class ActivationProblem : OpProblem
     {
         Func<double, double> f = c.Act switch
         {
-            ActivationKind.Relu => RefOps.Relu,
-            ActivationKind.LeakyRelu => d => RefOps.LeakyRelu(d, c.Slope),
-            ActivationKind.Tanh => RefOps.Tanh,
-            ActivationKind.Sigmoid => RefOps.Sigmoid,
+            ActivationFunction.Relu => RefOps.Relu,
+            ActivationFunction.LeakyRelu => d => RefOps.LeakyRelu(d, c.Slope),
+            ActivationFunction.Tanh => RefOps.Tanh,
+            ActivationFunction.Sigmoid => RefOps.Sigmoid,
             _ => d => d,
         };
         return new() { ["y"] = v["x"].Select(f).ToArray() };
@@ -276,7 +273,7 @@ public sealed class LossProblem : OpProblem
     {
         this.c = c;
         float[] l;
-        if (c.Loss == LossKind.Hinge)
+        if (c.Loss == LossFunction.Hinge)
         {
             // keep 1 + s*l away from 0 (the hinge's kink) by more than h
             l = AwayFromZero(rng, c.Length, 0.01, c.Scale);
@@ -292,10 +289,10 @@ public sealed class LossProblem : OpProblem
 
     double Term(double l) => c.Loss switch
     {
-        LossKind.BceWithLogits => RefOps.BceWithLogits(l, c.Target),
-        LossKind.LogOneMinusSigmoid => RefOps.LogOneMinusSigmoid(l),
-        LossKind.SquaredError => RefOps.SquaredError(l, c.Target),
-        LossKind.Hinge => RefOps.Hinge(l, c.Target),
+        LossFunction.BceWithLogits => RefOps.BceWithLogits(l, c.Target),
+        LossFunction.LogOneMinusSigmoid => RefOps.LogOneMinusSigmoid(l),
+        LossFunction.SquaredError => RefOps.SquaredError(l, c.Target),
+        LossFunction.Hinge => RefOps.Hinge(l, c.Target),
         _ => RefOps.LinearLoss(l, c.Target),
     };
 
@@ -317,8 +314,7 @@ public sealed class LossProblem : OpProblem
         var loss = ts.Poisoned(c.Length);
         var grad = ts.Poisoned(c.Length);
         var stats = ts.Poisoned(StatsLength);
-        var p = new LossParams { Kind = c.Loss, Target = c.Target, GradScale = c.LossWeight / c.Length };
-        LossOps.Compute(dev, l.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, p);
+        LossOps.Compute(dev, l.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, c.Loss, c.Target, c.LossWeight / c.Length);
         r.Outputs["loss"] = loss.ToArray();
         var st = stats.ToArray();
         for (int i = 0; i < StatsLength; i++)
@@ -403,12 +399,8 @@ public sealed class OptimizerProblem : OpProblem
                 for (int s = 0; s < c.Steps; s++)
                 {
                     int t = c.StartStep + s;
-                    var p = new AdamParams
-                    {
-                        Lr = c.Lr, Beta1 = c.Beta1, Beta2 = c.Beta2, Eps = c.Eps, WeightDecay = c.WeightDecay, Decoupled = c.Decoupled ? 1 : 0,
-                        BiasCorrection1 = (float)(1 - Math.Pow(c.Beta1, t)), BiasCorrection2 = (float)(1 - Math.Pow(c.Beta2, t)),
-                    };
-                    OptimizerOps.Adam(dev, w.View, grad.View, m.View, v.View, n, p);
+                    var o = new AdamOptions(c.Lr, c.Beta1, c.Beta2, c.Eps, c.WeightDecay, c.Decoupled);
+                    OptimizerOps.Adam(dev, w.View, grad.View, m.View, v.View, n, o, c.Lr, t);
                 }
                 r.Outputs["m"] = m.ToArray();
                 r.Outputs["v"] = v.ToArray();
@@ -419,8 +411,7 @@ public sealed class OptimizerProblem : OpProblem
                 var buf = ts.Up(Get("buf").Data, n);
                 for (int s = 0; s < c.Steps; s++)
                 {
-                    var p = new SgdParams { Lr = c.Lr, Momentum = c.Momentum, WeightDecay = c.WeightDecay, HasBuffer = c.FreshState && s == 0 ? 0 : 1 };
-                    OptimizerOps.Sgd(dev, w.View, grad.View, buf.View, n, p);
+                    OptimizerOps.Sgd(dev, w.View, grad.View, buf.View, n, new SgdOptions(c.Lr, c.Momentum, c.WeightDecay), c.Lr, hasBuffer: !(c.FreshState && s == 0));
                 }
                 if (c.Momentum != 0) r.Outputs["buf"] = buf.ToArray();
                 else

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace GpuGan.Data;
 
@@ -10,13 +11,13 @@ namespace GpuGan.Data;
 /// </summary>
 internal sealed class GzipTrailerCheck(Stream inner) : Stream
 {
-    private uint _crc;
+    private readonly Crc32 _crc = new();
     private long _length;
 
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
-        _crc = Crc32.Append(_crc, buffer[..n]);
+        _crc.Append(buffer[..n]);
         _length += n;
         return n;
     }
@@ -35,7 +36,7 @@ internal sealed class GzipTrailerCheck(Stream inner) : Stream
         Span<byte> trailer = stackalloc byte[8];
         compressedFile.Position = compressedFile.Length - 8;
         compressedFile.ReadExactly(trailer);
-        return BinaryPrimitives.ReadUInt32LittleEndian(trailer) == _crc
+        return BinaryPrimitives.ReadUInt32LittleEndian(trailer) == _crc.GetCurrentHashAsUInt32()
             && BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) == (uint)_length;
     }
 

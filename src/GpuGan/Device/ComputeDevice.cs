@@ -1,5 +1,4 @@
 using GpuGan.Host;
-using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -270,13 +269,6 @@ public sealed class ComputeDevice : IDisposable
         kernels[key] = k;
         return k;
     }
-
-    /// <summary>
-    /// How an elementwise kernel splits its elements: one per thread on a GPU; on the CPU accelerator one
-    /// contiguous run per worker thread, since each simulated thread costs microseconds there.
-    /// </summary>
-    public ElementRange Range(int length) =>
-        Family == KernelFamily.Gpu ? new ElementRange { Length = length, Chunk = 1 } : ElementRange.For(length, Accelerator.MaxNumThreads);
 
     /// <summary>
     /// Brackets one launch for the profiler. Callers that build the name per call write

@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Layers;
@@ -9,14 +8,14 @@ public sealed class Activation : Layer
 {
     Tensor? output, inputGrad;
 
-    public Activation(ComputeDevice device, string name, ActivationKind kind, float slope = 0.01f) : base(device, name)
+    public Activation(ComputeDevice device, string name, ActivationFunction kind, float slope = 0.01f) : base(device, name)
     {
-        Require(kind != ActivationKind.LeakyRelu || slope > 0f, $"{name}: LeakyReLU slope must be > 0 (the backward pass reads the sign from the output)");
+        Require(kind != ActivationFunction.LeakyRelu || slope > 0f, $"{name}: LeakyReLU slope must be > 0 (the backward pass reads the sign from the output)");
         Kind = kind;
         Slope = slope;
     }
 
-    public ActivationKind Kind { get; }
+    public ActivationFunction Kind { get; }
     public float Slope { get; }
 
     public override Tensor Forward(Tensor x)

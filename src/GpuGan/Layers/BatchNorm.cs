@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Layers;
@@ -13,7 +12,7 @@ public sealed class BatchNorm : Layer
 {
     Tensor? input, output, inputGrad;
     readonly Tensor mean, invStd, sums, frozenSink;
-    BatchNormParams last;
+    bool trainedLast; // Backward uses the mode of the Forward it follows
 
     public BatchNorm(ComputeDevice device, string name, int channels, float eps = 1e-5f, float momentum = 0.1f) : base(device, name)
     {
@@ -50,13 +49,10 @@ public sealed class BatchNorm : Layer
         Require((x.Rank == 2 || x.Rank == 4) && x.Shape[1] == Channels,
             $"{Name}: expected input (N, {Channels}) or (N, {Channels}, H, W), got ({x.ShapeText})");
         input = x;
-        last = new BatchNormParams
-        {
-            Layout = new ChannelLayout { Batch = x.Shape[0], Channels = Channels, Plane = x.Rank == 4 ? x.Shape[2] * x.Shape[3] : 1 },
-            Eps = Eps, Momentum = Momentum, Training = Training ? 1 : 0,
-        };
+        trainedLast = Training;
         var y = Ensure(ref output, x.Shape);
-        BatchNormOps.Forward(Device, x.View, y.View, Weight.Value.View, Bias.Value.View, RunningMean.View, RunningVar.View, mean.View, invStd.View, last);
+        BatchNormOps.Forward(Device, x.View, y.View, Weight.Value.View, Bias.Value.View, RunningMean.View, RunningVar.View, mean.View, invStd.View,
+            x.Shape[0], Channels, Plane(x), Eps, Momentum, trainedLast);
         return y;
     }
 
@@ -68,9 +64,12 @@ public sealed class BatchNorm : Layer
         // Frozen parameters: the kernel still accumulates its sums somewhere, into a sink nobody reads.
         var dGamma = ParameterGradients ? Weight.Grad.View : frozenSink.View.SubView(0, Channels);
         var dBeta = ParameterGradients ? Bias.Grad.View : frozenSink.View.SubView(Channels, Channels);
-        BatchNormOps.Backward(Device, x.View, dy.View, dx?.View, Weight.Value.View, mean.View, invStd.View, sums.View, dGamma, dBeta, last);
+        BatchNormOps.Backward(Device, x.View, dy.View, dx?.View, Weight.Value.View, mean.View, invStd.View, sums.View, dGamma, dBeta,
+            x.Shape[0], Channels, Plane(x), Eps, Momentum, trainedLast);
         return dx;
     }
+
+    static int Plane(Tensor x) => x.Rank == 4 ? x.Shape[2] * x.Shape[3] : 1;
 
     public override void Dispose()
     {

@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Layers;
@@ -8,15 +7,15 @@ namespace GpuGan.Layers;
 public sealed class Conv2d(ComputeDevice device, string name, int inChannels, int outChannels, ConvOptions options, bool bias = true)
     : ConvLayer(device, name, inChannels, outChannels, options, bias, transposed: false)
 {
-    protected override ConvGeometry GeometryFor(Tensor x) => Options.ForConv(x.Shape[0], InChannels, x.Shape[2], x.Shape[3]);
+    protected override int[] OutputShape(Tensor x) => Conv2dOps.OutputShape(Options, x.Shape, OutChannels);
 
-    protected override int[] OutputShape(Tensor x, ConvGeometry g) => [x.Shape[0], OutChannels, g.OutH, g.OutW];
+    protected override int ColumnLength(Tensor x) => Conv2dOps.ColumnLength(Options, x.Shape);
 
     // y = W * unfold(x) + b
-    protected override void RunForward(Tensor x, Tensor y, Tensor col, ConvGeometry g) =>
-        Conv2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, g, OutChannels);
+    protected override void RunForward(Tensor x, Tensor y, Tensor col) =>
+        Conv2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels);
 
     // dW += dy unfold(x)^T; db += sum dy; dx = fold(W^T dy)
-    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx, ConvGeometry g) =>
-        Conv2dOps.Backward(Device, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, g, OutChannels);
+    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx) =>
+        Conv2dOps.Backward(Device, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels);
 }

@@ -1,18 +1,16 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Layers;
 
 /// <summary>
 /// What Conv2d and ConvTranspose2d share: options, weight and bias, the unfolded-columns workspace and the
-/// output / input-gradient buffers. Subclasses give the weight layout, the geometry and the two op calls.
+/// output / input-gradient buffers. Subclasses give the weight layout, the sizes and the two op calls.
 /// </summary>
 public abstract class ConvLayer : Layer
 {
     Tensor? output, inputGrad, columns;
     protected Tensor? Input { get; private set; }
-    protected ConvGeometry Geometry { get; private set; }
 
     protected ConvLayer(ComputeDevice device, string name, int inChannels, int outChannels, ConvOptions options, bool bias, bool transposed)
         : base(device, name)
@@ -36,19 +34,18 @@ public abstract class ConvLayer : Layer
     public Parameter? Bias { get; }
     public override IEnumerable<Parameter> Parameters => Bias == null ? [Weight] : [Weight, Bias];
 
-    protected abstract ConvGeometry GeometryFor(Tensor x);
-    protected abstract int[] OutputShape(Tensor x, ConvGeometry g);
-    protected abstract void RunForward(Tensor x, Tensor y, Tensor col, ConvGeometry g);
-    protected abstract void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx, ConvGeometry g);
+    protected abstract int[] OutputShape(Tensor x);
+    protected abstract int ColumnLength(Tensor x);
+    protected abstract void RunForward(Tensor x, Tensor y, Tensor col);
+    protected abstract void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx);
 
     public override Tensor Forward(Tensor x)
     {
         Require(x.Rank == 4 && x.Shape[1] == InChannels, $"{Name}: expected input (N, {InChannels}, H, W), got ({x.ShapeText})");
         Input = x;
-        Geometry = GeometryFor(x);
-        var col = Ensure(ref columns, Geometry.ColumnLength);
-        var y = Ensure(ref output, OutputShape(x, Geometry));
-        RunForward(x, y, col, Geometry);
+        var col = Ensure(ref columns, ColumnLength(x));
+        var y = Ensure(ref output, OutputShape(x));
+        RunForward(x, y, col);
         return y;
     }
 
@@ -56,7 +53,7 @@ public abstract class ConvLayer : Layer
     {
         var x = Input ?? throw new InvalidOperationException($"{Name}: Backward before Forward");
         var dx = inputGradient ? Ensure(ref inputGrad, x.Shape) : null;
-        RunBackward(x, dy, columns!, dx, Geometry);
+        RunBackward(x, dy, columns!, dx);
         return dx;
     }
 

@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Layers;
@@ -11,16 +10,15 @@ namespace GpuGan.Layers;
 public sealed class ConvTranspose2d(ComputeDevice device, string name, int inChannels, int outChannels, ConvOptions options, bool bias = true)
     : ConvLayer(device, name, inChannels, outChannels, options, bias, transposed: true)
 {
-    protected override ConvGeometry GeometryFor(Tensor x) => Options.ForTransposed(x.Shape[0], OutChannels, x.Shape[2], x.Shape[3]);
+    protected override int[] OutputShape(Tensor x) => ConvTranspose2dOps.OutputShape(Options, x.Shape, OutChannels);
 
-    // The geometry's image side is this layer's output.
-    protected override int[] OutputShape(Tensor x, ConvGeometry g) => [x.Shape[0], OutChannels, g.InH, g.InW];
+    protected override int ColumnLength(Tensor x) => ConvTranspose2dOps.ColumnLength(Options, x.Shape, OutChannels);
 
     // y = fold(W^T x) + b
-    protected override void RunForward(Tensor x, Tensor y, Tensor col, ConvGeometry g) =>
-        ConvTranspose2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, g, InChannels);
+    protected override void RunForward(Tensor x, Tensor y, Tensor col) =>
+        ConvTranspose2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels);
 
     // dcol = unfold(dy); dx = W dcol; dW += x dcol^T; db += sum dy
-    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx, ConvGeometry g) =>
-        ConvTranspose2dOps.Backward(Device, x.View, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, g, InChannels);
+    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx) =>
+        ConvTranspose2dOps.Backward(Device, x.View, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels);
 }

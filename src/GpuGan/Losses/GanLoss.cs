@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Losses;
@@ -53,31 +52,31 @@ public sealed class GanLoss : IDisposable
     /// <summary>D's term on real samples; returns dL/dlogits.</summary>
     public Tensor DiscriminatorReal(Tensor logits) => Run(logits, 0, Kind switch
     {
-        GanLossKind.Bce or GanLossKind.Minimax => (LossKind.BceWithLogits, 1f),
-        GanLossKind.Lsgan => (LossKind.SquaredError, 1f),
-        GanLossKind.Hinge => (LossKind.Hinge, -1f),
-        _ => (LossKind.Linear, -1f),
+        GanLossKind.Bce or GanLossKind.Minimax => (LossFunction.BceWithLogits, 1f),
+        GanLossKind.Lsgan => (LossFunction.SquaredError, 1f),
+        GanLossKind.Hinge => (LossFunction.Hinge, -1f),
+        _ => (LossFunction.Linear, -1f),
     });
 
     /// <summary>D's term on generated samples; returns dL/dlogits.</summary>
     public Tensor DiscriminatorFake(Tensor logits) => Run(logits, 2, Kind switch
     {
-        GanLossKind.Bce or GanLossKind.Minimax => (LossKind.BceWithLogits, 0f),
-        GanLossKind.Lsgan => (LossKind.SquaredError, 0f),
-        GanLossKind.Hinge => (LossKind.Hinge, 1f),
-        _ => (LossKind.Linear, 1f),
+        GanLossKind.Bce or GanLossKind.Minimax => (LossFunction.BceWithLogits, 0f),
+        GanLossKind.Lsgan => (LossFunction.SquaredError, 0f),
+        GanLossKind.Hinge => (LossFunction.Hinge, 1f),
+        _ => (LossFunction.Linear, 1f),
     });
 
     /// <summary>G's loss on D(G(z)); returns dL/dlogits.</summary>
     public Tensor Generator(Tensor logits) => Run(logits, 4, Kind switch
     {
-        GanLossKind.Bce => (LossKind.BceWithLogits, 1f),
-        GanLossKind.Minimax => (LossKind.LogOneMinusSigmoid, 0f),
-        GanLossKind.Lsgan => (LossKind.SquaredError, 1f),
-        _ => (LossKind.Linear, -1f),
+        GanLossKind.Bce => (LossFunction.BceWithLogits, 1f),
+        GanLossKind.Minimax => (LossFunction.LogOneMinusSigmoid, 0f),
+        GanLossKind.Lsgan => (LossFunction.SquaredError, 1f),
+        _ => (LossFunction.Linear, -1f),
     });
 
-    Tensor Run(Tensor logits, int offset, (LossKind kind, float target) term)
+    Tensor Run(Tensor logits, int offset, (LossFunction kind, float target) term)
     {
         int n = logits.Length;
         if (perSample == null || perSample.Length != n)
@@ -87,8 +86,7 @@ public sealed class GanLoss : IDisposable
             perSample = device.Allocate(n);
             grad = device.Allocate(n);
         }
-        var p = new LossParams { Kind = term.kind, Target = term.target, GradScale = 1f / n };
-        LossOps.Compute(device, logits.View, perSample.View, grad!.View, stats.View, offset, n, p);
+        LossOps.Compute(device, logits.View, perSample.View, grad!.View, stats.View, offset, n, term.kind, term.target, 1f / n);
         return grad.Reshape(logits.Shape);
     }
 

@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Ops;
 using GpuGan.Rng;
@@ -25,26 +24,26 @@ public static class Dcgan
             return new Sequential(dev, "G",
                 new Linear(dev, "G.fc", c.LatentSize, 2 * w * s * s),
                 new BatchNorm(dev, "G.bn0", 2 * w * s * s),
-                new Activation(dev, "G.relu0", ActivationKind.Relu),
+                new Activation(dev, "G.relu0", ActivationFunction.Relu),
                 new Reshape(dev, "G.view", [2 * w, s, s]),
                 new ConvTranspose2d(dev, "G.deconv1", 2 * w, w, k4s2p1),
                 new BatchNorm(dev, "G.bn1", w),
-                new Activation(dev, "G.relu1", ActivationKind.Relu),
+                new Activation(dev, "G.relu1", ActivationFunction.Relu),
                 new ConvTranspose2d(dev, "G.deconv2", w, c.Channels, k4s2p1),
-                new Activation(dev, "G.tanh", ActivationKind.Tanh));
+                new Activation(dev, "G.tanh", ActivationFunction.Tanh));
         }
         return new Sequential(dev, "G",
             new Reshape(dev, "G.view", [c.LatentSize, 1, 1]),
             new ConvTranspose2d(dev, "G.deconv1", c.LatentSize, 8 * w, ConvOptions.Square(4, 1, 0), bias: false),
-            new BatchNorm(dev, "G.bn1", 8 * w), new Activation(dev, "G.relu1", ActivationKind.Relu),
+            new BatchNorm(dev, "G.bn1", 8 * w), new Activation(dev, "G.relu1", ActivationFunction.Relu),
             new ConvTranspose2d(dev, "G.deconv2", 8 * w, 4 * w, k4s2p1, bias: false),
-            new BatchNorm(dev, "G.bn2", 4 * w), new Activation(dev, "G.relu2", ActivationKind.Relu),
+            new BatchNorm(dev, "G.bn2", 4 * w), new Activation(dev, "G.relu2", ActivationFunction.Relu),
             new ConvTranspose2d(dev, "G.deconv3", 4 * w, 2 * w, k4s2p1, bias: false),
-            new BatchNorm(dev, "G.bn3", 2 * w), new Activation(dev, "G.relu3", ActivationKind.Relu),
+            new BatchNorm(dev, "G.bn3", 2 * w), new Activation(dev, "G.relu3", ActivationFunction.Relu),
             new ConvTranspose2d(dev, "G.deconv4", 2 * w, w, k4s2p1, bias: false),
-            new BatchNorm(dev, "G.bn4", w), new Activation(dev, "G.relu4", ActivationKind.Relu),
+            new BatchNorm(dev, "G.bn4", w), new Activation(dev, "G.relu4", ActivationFunction.Relu),
             new ConvTranspose2d(dev, "G.deconv5", w, c.Channels, k4s2p1, bias: false),
-            new Activation(dev, "G.tanh", ActivationKind.Tanh));
+            new Activation(dev, "G.tanh", ActivationFunction.Tanh));
     }
 
     /// <summary>
@@ -61,22 +60,22 @@ public static class Dcgan
             int s = c.ImageSize / 4;
             return new Sequential(dev, "D",
                 new Conv2d(dev, "D.conv1", c.Channels, w, k4s2p1),
-                new Activation(dev, "D.lrelu1", ActivationKind.LeakyRelu, 0.2f),
+                new Activation(dev, "D.lrelu1", ActivationFunction.LeakyRelu, 0.2f),
                 new Conv2d(dev, "D.conv2", w, 2 * w, k4s2p1),
                 new BatchNorm(dev, "D.bn2", 2 * w),
-                new Activation(dev, "D.lrelu2", ActivationKind.LeakyRelu, 0.2f),
+                new Activation(dev, "D.lrelu2", ActivationFunction.LeakyRelu, 0.2f),
                 new Reshape(dev, "D.flatten", null),
                 new Linear(dev, "D.fc", 2 * w * s * s, 1));
         }
         return new Sequential(dev, "D",
             new Conv2d(dev, "D.conv1", c.Channels, w, k4s2p1, bias: false),
-            new Activation(dev, "D.lrelu1", ActivationKind.LeakyRelu, 0.2f),
+            new Activation(dev, "D.lrelu1", ActivationFunction.LeakyRelu, 0.2f),
             new Conv2d(dev, "D.conv2", w, 2 * w, k4s2p1, bias: false),
-            new BatchNorm(dev, "D.bn2", 2 * w), new Activation(dev, "D.lrelu2", ActivationKind.LeakyRelu, 0.2f),
+            new BatchNorm(dev, "D.bn2", 2 * w), new Activation(dev, "D.lrelu2", ActivationFunction.LeakyRelu, 0.2f),
             new Conv2d(dev, "D.conv3", 2 * w, 4 * w, k4s2p1, bias: false),
-            new BatchNorm(dev, "D.bn3", 4 * w), new Activation(dev, "D.lrelu3", ActivationKind.LeakyRelu, 0.2f),
+            new BatchNorm(dev, "D.bn3", 4 * w), new Activation(dev, "D.lrelu3", ActivationFunction.LeakyRelu, 0.2f),
             new Conv2d(dev, "D.conv4", 4 * w, 8 * w, k4s2p1, bias: false),
-            new BatchNorm(dev, "D.bn4", 8 * w), new Activation(dev, "D.lrelu4", ActivationKind.LeakyRelu, 0.2f),
+            new BatchNorm(dev, "D.bn4", 8 * w), new Activation(dev, "D.lrelu4", ActivationFunction.LeakyRelu, 0.2f),
             new Conv2d(dev, "D.conv5", 8 * w, 1, ConvOptions.Square(4, 1, 0), bias: false),
             new Reshape(dev, "D.flatten", null));
     }

@@ -8,7 +8,14 @@ namespace GpuGan.Ops;
 
 public static class ActivationOps
 {
-    public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length, ActivationKind kind, float slope)
+    public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length, ActivationFunction f, float slope) =>
+        Forward(dev, x, y, length, f.ToKernel(), slope);
+
+    // dx from the forward output y
+    public static void Backward(ComputeDevice dev, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int length, ActivationFunction f, float slope) =>
+        Backward(dev, y, dy, dx, length, f.ToKernel(), slope);
+
+    internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length, ActivationKind kind, float slope)
     {
         if (dev.UsesHostKernels)
         {
@@ -23,8 +30,7 @@ public static class ActivationOps
         k(r.Threads, x, y, kind, slope, r);
     }
 
-    // dx from the forward output y
-    public static void Backward(ComputeDevice dev, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int length, ActivationKind kind, float slope)
+    internal static void Backward(ComputeDevice dev, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, int length, ActivationKind kind, float slope)
     {
         if (dev.UsesHostKernels)
         {

@@ -12,7 +12,25 @@ namespace GpuGan.Ops;
 /// </summary>
 public static class BatchNormOps
 {
+    /// <summary>x: (batch, channels, plane); training normalises with the batch statistics and updates the running ones.</summary>
     public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd,
+        int batch, int channels, int plane, float eps, float momentum, bool training) =>
+        Forward(dev, x, y, gamma, beta, runningMean, runningVar, mean, invStd, Params(batch, channels, plane, eps, momentum, training));
+
+    // dGamma += sum dy*xhat, dBeta += sum dy; dx written (when wanted). Uses mean/invStd saved by Forward with the same sizes and mode.
+    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta,
+        int batch, int channels, int plane, float eps, float momentum, bool training) =>
+        Backward(dev, x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, Params(batch, channels, plane, eps, momentum, training));
+
+    static BatchNormParams Params(int batch, int channels, int plane, float eps, float momentum, bool training) => new()
+    {
+        Layout = new ChannelLayout { Batch = batch, Channels = channels, Plane = plane },
+        Eps = eps, Momentum = momentum, Training = training ? 1 : 0,
+    };
+
+    internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn)
     {
         var l = bn.Layout;
@@ -66,8 +84,7 @@ public static class BatchNormOps
         }
     }
 
-    // dGamma += sum dy*xhat, dBeta += sum dy; dx written (when wanted). Uses mean/invStd saved by Forward.
-    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
         var l = bn.Layout;

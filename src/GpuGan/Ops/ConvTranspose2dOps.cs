@@ -12,8 +12,33 @@ namespace GpuGan.Ops;
 /// </summary>
 public static class ConvTranspose2dOps
 {
+    // Callers give the options and x's shape (N, Cin, H, W); the kernels' geometry is built here.
+    static ConvGeometry Geometry(ConvOptions o, int[] xShape, int outChannels)
+    {
+        if (xShape.Length != 4) throw new ArgumentException($"ConvTranspose2d expects an input (N, C, H, W), got rank {xShape.Length}");
+        return o.ForTransposed(xShape[0], outChannels, xShape[2], xShape[3]);
+    }
+
+    /// <summary>(N, Cout, (H-1)*s - 2p + k + output_padding, ...).</summary>
+    public static int[] OutputShape(ConvOptions o, int[] xShape, int outChannels)
+    {
+        var g = Geometry(o, xShape, outChannels);
+        return [g.Batch, outChannels, g.InH, g.InW];
+    }
+
+    /// <summary>Length of the col workspace: N * Cout*kh*kw * H*W.</summary>
+    public static int ColumnLength(ConvOptions o, int[] xShape, int outChannels) => Geometry(o, xShape, outChannels).ColumnLength;
+
     // y = fold(W^T x) + b
     public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias,
+        ArrayView<float> y, ArrayView<float> col, ConvOptions o, int[] xShape, int outChannels) =>
+        Forward(dev, x, weight, bias, y, col, Geometry(o, xShape, outChannels), xShape[1]);
+
+    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> col,
+        ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvOptions o, int[] xShape, int outChannels) =>
+        Backward(dev, x, dy, weight, col, dWeight, dBias, dx, Geometry(o, xShape, outChannels), xShape[1]);
+
+    internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias,
         ArrayView<float> y, ArrayView<float> col, ConvGeometry g, int inChannels)
     {
         int k = g.ColumnRows, p = g.ColumnCols;
@@ -30,7 +55,7 @@ public static class ConvTranspose2dOps
     }
 
     // dcol = unfold(dy); dx = W dcol; dW += sum_n x[n] dcol[n]^T; db += sum dy.
-    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> col,
+    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> col,
         ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvGeometry g, int inChannels)
     {
         int k = g.ColumnRows, p = g.ColumnCols;

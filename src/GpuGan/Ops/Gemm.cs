@@ -60,6 +60,22 @@ public static class Gemm
         };
     }
 
+    /// <summary>
+    /// C = alpha * op(A) op(B) + beta * C over a batch of dense row-major matrices, the form of every convolution
+    /// pass: A is one matrix for the whole batch when sharedA (the weight), and the products are summed into one C
+    /// when sumBatch (the weight gradient).
+    /// </summary>
+    public static void Batched(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k, int batch,
+        bool transposeA, bool transposeB, bool sharedA, bool sumBatch, float alpha = 1f, float beta = 0f, string name = "gemm") =>
+        Run(dev, a, b, c, new GemmParams
+        {
+            M = m, N = n, K = k, BatchCount = batch, ReduceBatch = sumBatch ? 1 : 0,
+            ARowStride = transposeA ? 1 : k, AColStride = transposeA ? m : 1, ABatchStride = sharedA ? 0 : m * k,
+            BRowStride = transposeB ? 1 : n, BColStride = transposeB ? k : 1, BBatchStride = k * n,
+            CRowStride = n, CBatchStride = sumBatch ? 0 : m * n,
+            Alpha = alpha, Beta = beta,
+        }, name);
+
     // The CPU accelerator does not bounds-check: a wrong stride would silently write outside a buffer.
     static void Validate(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, in GemmParams p)
     {

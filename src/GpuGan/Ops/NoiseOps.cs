@@ -7,7 +7,21 @@ namespace GpuGan.Ops;
 
 public static class NoiseOps
 {
-    public static void Fill(ComputeDevice dev, ArrayView<float> x, NoiseParams p)
+    /// <summary>
+    /// Fills x[0, length) from Philox4x32-10 keyed by seed, starting at block counter; uniform: [a, b),
+    /// normal: mean a, standard deviation b. Uses <see cref="BlockCount"/> blocks.
+    /// </summary>
+    public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, NoiseDistribution d, ulong seed, uint stream, ulong counter, float a, float b) =>
+        Fill(dev, x, new NoiseParams
+        {
+            Kind = d.ToKernel(), Key0 = (uint)seed, Key1 = (uint)(seed >> 32), Counter = counter, Stream = stream,
+            A = a, B = b, Length = length,
+        });
+
+    /// <summary>Philox blocks one Fill of this length consumes (four values each).</summary>
+    public static int BlockCount(int length) => NoiseFill.ThreadCount(length);
+
+    internal static void Fill(ComputeDevice dev, ArrayView<float> x, NoiseParams p)
     {
         using var _ = dev.Profiler == null ? default : dev.Scope($"NoiseFill.{p.Kind}", 40.0 * p.Length, 4.0 * p.Length);
         var k = dev.Kernel("NoiseFill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, NoiseParams, ElementRange>(NoiseFill.Kernel));

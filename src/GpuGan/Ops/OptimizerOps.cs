@@ -1,6 +1,7 @@
 using GpuGan.Device;
 using GpuGan.Host;
 using GpuGan.Kernels;
+using GpuGan.Optim;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -8,7 +9,22 @@ namespace GpuGan.Ops;
 
 public static class OptimizerOps
 {
-    public static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p)
+    /// <summary>One Adam step (step counts from 1) with the options' betas, eps and decay and the current learning rate.</summary>
+    public static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length,
+        AdamOptions o, float lr, long step) =>
+        Adam(dev, w, grad, m, v, length, new AdamParams
+        {
+            Lr = lr, Beta1 = o.Beta1, Beta2 = o.Beta2, Eps = o.Eps, WeightDecay = o.WeightDecay, Decoupled = o.Decoupled ? 1 : 0,
+            BiasCorrection1 = (float)(1.0 - Math.Pow(o.Beta1, step)),
+            BiasCorrection2 = (float)(1.0 - Math.Pow(o.Beta2, step)),
+        });
+
+    /// <summary>One SGD step; hasBuffer false on the first step, when the momentum buffer starts as the gradient.</summary>
+    public static void Sgd(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length,
+        SgdOptions o, float lr, bool hasBuffer) =>
+        Sgd(dev, w, grad, buffer, length, new SgdParams { Lr = lr, Momentum = o.Momentum, WeightDecay = o.WeightDecay, HasBuffer = hasBuffer ? 1 : 0 });
+
+    internal static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p)
     {
         if (dev.UsesHostKernels)
         {
@@ -23,7 +39,7 @@ public static class OptimizerOps
         k(r.Threads, w, grad, m, v, p, r);
     }
 
-    public static void Sgd(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p)
+    internal static void Sgd(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p)
     {
         using var _ = dev.Scope("SgdStep", 4.0 * length, 20.0 * length);
         var k = dev.Kernel("SgdStep", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdParams, ElementRange>(SgdStep.Kernel));

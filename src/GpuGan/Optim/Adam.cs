@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Ops;
 
@@ -41,17 +40,10 @@ public sealed class Adam : IOptimizer
     public void Step()
     {
         Steps++;
-        var p = new AdamParams
-        {
-            Lr = LearningRate, Beta1 = Options.Beta1, Beta2 = Options.Beta2, Eps = Options.Eps,
-            WeightDecay = Options.WeightDecay, Decoupled = Options.Decoupled ? 1 : 0,
-            BiasCorrection1 = (float)(1.0 - Math.Pow(Options.Beta1, Steps)),
-            BiasCorrection2 = (float)(1.0 - Math.Pow(Options.Beta2, Steps)),
-        };
         for (int i = 0; i < Parameters.Count; i++)
         {
             var w = Parameters[i];
-            OptimizerOps.Adam(device, w.Value.View, w.Grad.View, m[i].View, v[i].View, w.Value.Length, p);
+            OptimizerOps.Adam(device, w.Value.View, w.Grad.View, m[i].View, v[i].View, w.Value.Length, Options, LearningRate, Steps);
         }
     }
 

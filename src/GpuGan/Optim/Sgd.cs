@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Ops;
 
@@ -35,12 +34,12 @@ public sealed class Sgd : IOptimizer
 
     public void Step()
     {
-        var p = new SgdParams { Lr = LearningRate, Momentum = Options.Momentum, WeightDecay = Options.WeightDecay, HasBuffer = Steps > 0 ? 1 : 0 };
+        bool hasBuffer = Steps > 0;
         Steps++;
         for (int i = 0; i < Parameters.Count; i++)
         {
             var w = Parameters[i];
-            OptimizerOps.Sgd(device, w.Value.View, w.Grad.View, buffers[i].View, w.Value.Length, p);
+            OptimizerOps.Sgd(device, w.Value.View, w.Grad.View, buffers[i].View, w.Value.Length, Options, LearningRate, hasBuffer);
         }
     }
 

@@ -1,5 +1,4 @@
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Ops;
 
 namespace GpuGan.Rng;
@@ -17,18 +16,13 @@ public sealed class NoiseGenerator(ComputeDevice device, ulong seed, uint stream
     /// <summary>Philox blocks consumed so far (four values each).</summary>
     public ulong Counter { get; set; }
 
-    public void Normal(Tensor x, float mean = 0f, float std = 1f) => Fill(x, NoiseKind.Normal, mean, std);
+    public void Normal(Tensor x, float mean = 0f, float std = 1f) => Fill(x, NoiseDistribution.Normal, mean, std);
 
-    public void Uniform(Tensor x, float low = 0f, float high = 1f) => Fill(x, NoiseKind.Uniform, low, high);
+    public void Uniform(Tensor x, float low = 0f, float high = 1f) => Fill(x, NoiseDistribution.Uniform, low, high);
 
-    void Fill(Tensor x, NoiseKind kind, float a, float b)
+    void Fill(Tensor x, NoiseDistribution d, float a, float b)
     {
-        var p = new NoiseParams
-        {
-            Kind = kind, Key0 = (uint)Seed, Key1 = (uint)(Seed >> 32), Counter = Counter, Stream = Stream,
-            A = a, B = b, Length = x.Length,
-        };
-        NoiseOps.Fill(device, x.View, p);
-        Counter += (ulong)NoiseFill.ThreadCount(x.Length);
+        NoiseOps.Fill(device, x.View, x.Length, d, Seed, Stream, Counter, a, b);
+        Counter += (ulong)NoiseOps.BlockCount(x.Length);
     }
 }

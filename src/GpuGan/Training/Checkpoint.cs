@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -83,7 +84,7 @@ public sealed class Checkpoint
         if (all.Length < Magic.Length + 12 || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException($"{path}: not a GpuGan checkpoint (bad header)");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(all.Length - 4));
-        if (Crc32.Append(0, all.AsSpan(0, all.Length - 4)) != stored)
+        if (Crc32.HashToUInt32(all.AsSpan(0, all.Length - 4)) != stored)
             throw new CheckpointException($"{path}: checkpoint is corrupt or truncated (CRC mismatch)");
         try
         {
@@ -139,11 +140,12 @@ public sealed class Checkpoint
     /// <summary>Feeds every byte written through a CRC-32.</summary>
     sealed class CrcWriter(Stream inner) : Stream
     {
-        public uint Crc { get; private set; }
+        readonly Crc32 crc = new();
+        public uint Crc => crc.GetCurrentHashAsUInt32();
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            Crc = Crc32.Append(Crc, buffer);
+            crc.Append(buffer);
             inner.Write(buffer);
         }
         public override void Flush() => inner.Flush();

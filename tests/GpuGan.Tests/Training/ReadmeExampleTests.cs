@@ -1,6 +1,5 @@
 using GpuGan.Data;
 using GpuGan.Device;
-using GpuGan.Kernels;
 using GpuGan.Layers;
 using GpuGan.Losses;
 using GpuGan.Ops;
@@ -20,7 +19,7 @@ public sealed class ReadmeExampleTests
         using var dev = ComputeDevice.Create(DeviceSpec.Parse("auto"));       // CUDA, OpenCL GPU or the CPU
         var d = new Sequential(dev, "D",
             new Conv2d(dev, "D.conv1", 1, 16, ConvOptions.Square(kernel: 4, stride: 2, padding: 1)),
-            new Activation(dev, "D.lrelu1", ActivationKind.LeakyRelu, 0.2f),
+            new Activation(dev, "D.lrelu1", ActivationFunction.LeakyRelu, 0.2f),
             new Reshape(dev, "D.flatten", null),
             new Linear(dev, "D.fc", 16 * 14 * 14, 1));
         var rng = new NoiseGenerator(dev, seed: 42);

@@ -1,0 +1,16 @@
+namespace GpuGan.Ops;
+
+/// <summary>The per-sample loss terms on D's raw output l, as losses and callers name them; Ops maps them to the kernels' enum.</summary>
+public enum LossFunction
+{
+    /// <summary>Binary cross-entropy on logits with target t.</summary>
+    BceWithLogits,
+    /// <summary>log(1 - sigmoid(l)), the original minimax generator term.</summary>
+    LogOneMinusSigmoid,
+    /// <summary>0.5 * (l - t)^2 (LSGAN).</summary>
+    SquaredError,
+    /// <summary>relu(1 + s*l) with sign s.</summary>
+    Hinge,
+    /// <summary>s*l with sign s (Wasserstein, hinge generator).</summary>
+    Linear,
+}
