@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGan.Check;
 
+using GpuGan.Options;
+
 namespace GpuGan.Cli;
 
 /// <summary>

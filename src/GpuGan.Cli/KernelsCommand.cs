@@ -1,5 +1,7 @@
 using GpuGan.GpuCode;
 
+using GpuGan.Options;
+
 namespace GpuGan.Cli;
 
 /// <summary>

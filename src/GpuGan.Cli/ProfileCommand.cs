@@ -1,5 +1,6 @@
 using GpuGan.Data;
 using GpuGan.Device;
+using GpuGan.Options;
 using GpuGan.Profiling;
 using GpuGan.Training;
 
@@ -8,14 +9,14 @@ namespace GpuGan.Cli;
 /// <summary>gpugan profile: N training steps after a warm-up, timed per kernel, per layer and per host span.</summary>
 public static class ProfileCommand
 {
-    static readonly HashSet<string> Excluded = ["iterations", "epochs", "resume", "checkpoint-every", "keep-checkpoints", "sample-every", "log-every", "profile", "out"];
-
     public static readonly OptionSpec[] Specs =
     [
         new("iterations", "N", "5 on the CPU accelerator, 20 on a GPU", "profiled training steps"),
         new("warmup", "N", "2", "steps run first and not profiled (kernel compilation, first allocations)"),
         new("out", "DIR", "runs/profile", "folder for profile.json (the table) and trace.json (Chrome trace-event format: chrome://tracing, Perfetto)"),
-        .. TrainCommand.Specs.Where(s => !Excluded.Contains(s.Name)),
+        .. TrainOptionTable.Rows.Where(r => r.ForProfile).Select(r => r.Spec),
+        .. DeviceOptions.Specs,
+        TrainCommand.HelpSpec,
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, CancellationToken stop)

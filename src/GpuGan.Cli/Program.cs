@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using GpuGan.Data;
 using GpuGan.Device;
+using GpuGan.Options;
 using GpuGan.Training;
 
 namespace GpuGan.Cli;
@@ -53,6 +54,8 @@ public static class Program
             };
         }
         catch (UsageException e) { return Fail(stderr, e.Message, 2); }
+        // The library names TrainOptions' properties; on the command line the same problem names the flags.
+        catch (TrainOptionException e) { return Fail(stderr, e.Format(r => "--" + r.Flag), 2); }
         catch (ArgumentException e) { return Fail(stderr, e.Message, 2); }
         catch (TrainingDivergedException e) { return Fail(stderr, e.Message, 3); }
         catch (DataException e) { return Fail(stderr, e.Message, 1); }

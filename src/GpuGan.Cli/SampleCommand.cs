@@ -4,6 +4,8 @@ using GpuGan.Models;
 using GpuGan.Rng;
 using GpuGan.Training;
 
+using GpuGan.Options;
+
 namespace GpuGan.Cli;
 
 /// <summary>gpugan sample: a trained G (evaluation mode) on fresh noise, written as a PNG grid.</summary>

@@ -5,7 +5,8 @@ namespace GpuGan.Training;
 
 public enum NoiseDistribution { Normal, Uniform }
 
-/// <summary>Every option of a training run and its default, in one place (saved as config.json and in checkpoints).</summary>
+/// <summary>Every option of a training run and its default (saved as config.json and in checkpoints); each property's
+/// flag, help, kind and check are its row in <see cref="TrainOptionTable"/>.</summary>
 public sealed record TrainOptions
 {
     public ModelConfig Model { get; init; } = new();
@@ -40,18 +41,11 @@ public sealed record TrainOptions
 
     public int EffectiveDSteps => DSteps ?? (Loss == GanLossKind.Wgan ? 5 : 1);
 
+    /// <summary>Throws a <see cref="TrainOptionException"/> naming the property whose value is out of range
+    /// (each row of <see cref="TrainOptionTable"/> carries its check), or an ArgumentException from the model.</summary>
     public void Validate()
     {
+        TrainOptionTable.Validate(this);
         Model.Validate();
-        if (BatchSize < 2) throw new ArgumentException($"--batch-size {BatchSize}: must be >= 2 (BatchNorm needs more than one sample)");
-        if (Iterations is < 1) throw new ArgumentException($"--iterations {Iterations}: must be >= 1");
-        if (Epochs is < 1) throw new ArgumentException($"--epochs {Epochs}: must be >= 1");
-        if (Iterations.HasValue && Epochs.HasValue) throw new ArgumentException("give --iterations or --epochs, not both");
-        if (!(LrD > 0) || !(LrG > 0)) throw new ArgumentException("--lr, --lr-d and --lr-g must be > 0");
-        if (Beta1 is < 0 or >= 1 || Beta2 is < 0 or >= 1) throw new ArgumentException("--beta1 and --beta2 must be in [0, 1)");
-        if (DSteps is < 1) throw new ArgumentException($"--d-steps {DSteps}: must be >= 1");
-        if (!(Clip > 0)) throw new ArgumentException($"--clip {Clip}: must be > 0");
-        if (CheckpointEvery < 1 || SampleEvery < 1 || LogEvery < 1) throw new ArgumentException("--checkpoint-every, --sample-every and --log-every must be >= 1");
-        if (KeepCheckpoints < 1) throw new ArgumentException("--keep-checkpoints must be >= 1");
     }
 }

@@ -1,16 +1,11 @@
 using System.Globalization;
 
-namespace GpuGan.Cli;
-
-/// <summary>A command-line error: printed as one line, exit code 2.</summary>
-public sealed class UsageException(string message) : Exception(message);
-
-/// <summary>One option of a command: its name, value placeholder, default shown in --help, and help text.</summary>
-public sealed record OptionSpec(string Name, string? Value, string Default, string Help);
+namespace GpuGan.Options;
 
 /// <summary>
 /// Parses "--name value", "--name=value" and flags against a command's option table. A small hand-written
-/// parser: the table doubles as the --help text, and errors come out as one line.
+/// parser rather than System.CommandLine: the table doubles as the --help text, errors come out as one line
+/// in this project's wording, and both the gpugan CLI and the bench use it from the library.
 /// </summary>
 public sealed class ParsedOptions
 {
@@ -19,7 +14,11 @@ public sealed class ParsedOptions
 
     ParsedOptions(string command) => this.command = command;
 
-    public static ParsedOptions Parse(string command, IReadOnlyList<OptionSpec> specs, IReadOnlyList<string> args)
+    /// <summary>The command as errors name it ("train"); messages start with it.</summary>
+    public string Command => command;
+
+    /// <param name="program">how --help is invoked in hints: "gpugan" gives 'gpugan train --help'.</param>
+    public static ParsedOptions Parse(string command, IReadOnlyList<OptionSpec> specs, IReadOnlyList<string> args, string program = "gpugan")
     {
         var parsed = new ParsedOptions(command);
         for (int i = 0; i < args.Count; i++)
@@ -32,7 +31,7 @@ public sealed class ParsedOptions
             int eq = name.IndexOf('=');
             if (eq >= 0) { inline = name[(eq + 1)..]; name = name[..eq]; }
             var spec = specs.FirstOrDefault(s => s.Name == name)
-                ?? throw new UsageException($"{command}: unknown option --{name} (see 'gpugan {command} --help')");
+                ?? throw new UsageException($"{command}: unknown option --{name} (see '{program} {command} --help')");
             if (spec.Value == null)
             {
                 if (inline != null) throw new UsageException($"{command}: --{name} takes no value");
@@ -89,6 +88,15 @@ public sealed class ParsedOptions
         if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v)
             || v < min || v > max || (exclusiveMin && v == min))
             throw new UsageException($"{command}: --{name} '{s}': expected a number{(exclusiveMin ? $" > {min}" : float.IsFinite(min) ? $" >= {min}" : "")}{(float.IsFinite(max) ? $" and <= {max}" : "")}");
+        return v;
+    }
+
+    public double? Double(string name, double min = double.NegativeInfinity)
+    {
+        var s = String(name);
+        if (s == null) return null;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v) || v < min)
+            throw new UsageException($"{command}: --{name} '{s}': expected a number{(double.IsFinite(min) ? $" >= {min}" : "")}");
         return v;
     }
 
