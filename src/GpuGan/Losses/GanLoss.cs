@@ -39,6 +39,9 @@ public sealed class GanLoss : IDisposable
 
     public GanLossKind Kind { get; }
 
+    /// <summary>BCE target for real images in D's loss (TrainOptions.LabelSmoothing); 1: plain BCE.</summary>
+    public float RealLabel { get; init; } = 1f;
+
     public static GanLossKind Parse(string text) => text.ToLowerInvariant() switch
     {
         "bce" or "nonsaturating" or "ns" => GanLossKind.Bce,
@@ -52,7 +55,7 @@ public sealed class GanLoss : IDisposable
     /// <summary>D's term on real samples; returns dL/dlogits.</summary>
     public Tensor DiscriminatorReal(Tensor logits) => Run(logits, 0, Kind switch
     {
-        GanLossKind.Bce or GanLossKind.Minimax => (LossFunction.BceWithLogits, 1f),
+        GanLossKind.Bce or GanLossKind.Minimax => (LossFunction.BceWithLogits, RealLabel),
         GanLossKind.Lsgan => (LossFunction.SquaredError, 1f),
         GanLossKind.Hinge => (LossFunction.Hinge, -1f),
         _ => (LossFunction.Linear, -1f),

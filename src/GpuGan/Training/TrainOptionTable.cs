@@ -115,6 +115,14 @@ public static class TrainOptionTable
         Get = o => o.Clip, Set = (o, v) => o with { Clip = v }, Parse = ParseFloat, Check = v => v > 0 ? null : "must be > 0",
     };
 
+    public static readonly TrainOption<float> LabelSmoothing = new()
+    {
+        Flag = "label-smoothing", Property = nameof(TrainOptions.LabelSmoothing), Value = "X", Default = "1 (off)",
+        Help = "D's target for real images with bce and minimax losses, e.g. 0.9 (one-sided label smoothing)",
+        Get = o => o.LabelSmoothing, Set = (o, v) => o with { LabelSmoothing = v }, Parse = ParseFloat,
+        Check = v => v is > 0 and <= 1 ? null : "must be > 0 and <= 1",
+    };
+
     public static readonly TrainOption<NoiseDistribution> Noise = new()
     {
         Flag = "noise", Property = nameof(TrainOptions.Noise), Value = "KIND", Default = "normal", Help = "latent noise: normal or uniform (in [-1, 1])",
@@ -171,7 +179,7 @@ public static class TrainOptionTable
     /// <summary>Every row, in --help order; rows apply in this order (--lr before --lr-d, --model before --image-size).</summary>
     public static readonly IReadOnlyList<TrainOption> Rows =
     [
-        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, Noise,
+        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise,
         Model, Latent, ImageSize, Channels, GWidth, DWidth,
         CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery,
     ];

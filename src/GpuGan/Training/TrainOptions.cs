@@ -28,6 +28,8 @@ public sealed record TrainOptions
     /// <summary>WGAN critic weight clipping bound.</summary>
     public float Clip { get; init; } = 0.01f;
     public NoiseDistribution Noise { get; init; } = NoiseDistribution.Normal;
+    /// <summary>D's BCE target for real images; 1 is off (one-sided label smoothing, Salimans et al. 2016).</summary>
+    public float LabelSmoothing { get; init; } = 1f;
     public int CheckpointEvery { get; init; } = 500;
     public int KeepCheckpoints { get; init; } = 3;
     public int SampleEvery { get; init; } = 500;
