@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuGan.Options;
 
 namespace GpuGan.Bench;
 
@@ -25,59 +26,57 @@ public sealed record BenchOptions
     public int? GpuGanMinReps { get; init; }
     public double? GpuGanMinSeconds { get; init; }
 
-    public const string Usage = """
-        usage: GpuGan.Bench <command> [options]
+    // The gpugan CLI's parser and --help (GpuGan.Options): one table is both the parsing and the usage text.
+    static readonly OptionSpec[] Specs =
+    [
+        new("threads", "N", "processor count", "libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's CPU accelerator"),
+        new("cpu-kernels", "KIND", "simd", "GpuGan on the CPU accelerator: simd (host SIMD GEMM/unfold), ilgpu (ILGPU kernels only) or both (kernels)"),
+        DeviceOptions.Device,
+        new("iterations", "N", "50", "train, torch, and step: timed iterations"),
+        new("train-warmup", "N", "5", "train, torch, and step: warm-up iterations first"),
+        new("gpugan-iterations", "N", "10 on the CPU accelerator, else 50", "train, GpuGan: timed iterations"),
+        new("gpugan-train-warmup", "N", "2", "train, GpuGan: warm-up iterations"),
+        new("min-reps", "N", "20", "kernels: at least N timed calls per op"),
+        new("min-time", "S", "1", "kernels: and at least S seconds per op"),
+        new("warmup", "N", "3", "kernels: untimed calls per op first"),
+        new("gpugan-min-reps", "N", ">= 5 calls on the CPU accelerator, else --min-reps", "kernels, GpuGan side: timed calls per op"),
+        new("gpugan-min-time", "S", "--min-time", "kernels, GpuGan side: seconds per op"),
+        new("gpugan-warmup", "N", "2 on the CPU accelerator, else --warmup", "kernels, GpuGan side: untimed calls per op"),
+        new("json", "FILE", "", "also write all results as JSON"),
+    ];
+
+    public static string Usage => ParsedOptions.Help("GpuGan.Bench <command> [options]", """
+        commands:
           kernels   time each op of the default DCGAN (batch 64): TorchSharp (libtorch CPU) vs GpuGan
           train     time the whole DCGAN training iteration (D step + G step)
           gemm      GFLOP/s of the CPU GEMMs (ILGPU kernel vs host SIMD) at the DCGAN's large GEMM shapes (no TorchSharp)
           step      median DCGAN training step (batch 64) with the ILGPU vs the host SIMD GEMM (no TorchSharp)
-        options:
-          --threads N      libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's
-                           CPU accelerator, default: processor count
-          --cpu-kernels K  GpuGan on the CPU accelerator: simd (host SIMD GEMM/unfold, default) or ilgpu (ILGPU kernels only)
-          --device D       GpuGan's accelerator: auto|cpu|cuda[:N]|opencl[:N] (default auto: CUDA, else an
-                           OpenCL GPU, else ILGPU's CPU accelerator)
-          --iterations N   train, torch, and step: timed iterations (default 50, after 5 warm-up iterations; step: --train-warmup N)
-          --gpugan-iterations N    train, GpuGan: timed iterations (default 10 on the CPU accelerator, else 50)
-          --gpugan-train-warmup N  train, GpuGan: warm-up iterations (default 2)
-          --min-reps N     kernels: at least N timed calls per op (default 20)
-          --min-time S     kernels: and at least S seconds per op (default 1)
-          --warmup N       kernels: untimed calls per op first (default 3)
-          --gpugan-min-reps N / --gpugan-min-time S / --gpugan-warmup N
-                           kernels, GpuGan side (default on the CPU accelerator: >= 5 calls, --min-time,
-                           2 warm-up calls; elsewhere the torch values)
-          --json FILE      also write all results as JSON
-        """;
+        """, Specs);
 
-    /// <summary>Parses "<mode> [options]"; throws ArgumentException on anything unknown.</summary>
+    /// <summary>Parses "&lt;mode&gt; [options]"; a bad or unknown option is a UsageException.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) throw new ArgumentException("missing command");
-        var o = new BenchOptions { Mode = args[0] };
-        for (int i = 1; i < args.Count; i++)
+        var o = ParsedOptions.Parse(args[0], Specs, args.Skip(1).ToList(), program: "GpuGan.Bench");
+        var d = new BenchOptions();
+        return new BenchOptions
         {
-            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            int Int() { var v = Next(); return int.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"bad number '{v}'"); }
-            o = args[i] switch
-            {
-                "--threads" => o with { Threads = Int() },
-                "--iterations" => o with { Iterations = Int() },
-                "--min-reps" => o with { MinReps = Int() },
-                "--warmup" => o with { Warmup = Int() },
-                "--train-warmup" => o with { TrainWarmup = Int() },
-                "--min-time" => o with { MinSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
-                "--json" => o with { JsonPath = Next() },
-                "--device" => o with { Device = Next() },
-                "--cpu-kernels" => o with { CpuKernels = Next() },
-                "--gpugan-iterations" => o with { GpuGanIterations = Int() },
-                "--gpugan-train-warmup" => o with { GpuGanTrainWarmup = Int() },
-                "--gpugan-warmup" => o with { GpuGanWarmup = Int() },
-                "--gpugan-min-reps" => o with { GpuGanMinReps = Int() },
-                "--gpugan-min-time" => o with { GpuGanMinSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
-                var a => throw new ArgumentException($"unknown option '{a}'"),
-            };
-        }
-        return o;
+            Mode = args[0],
+            Threads = o.Int("threads", 1) ?? d.Threads,
+            Iterations = o.Int("iterations", 1) ?? d.Iterations,
+            MinReps = o.Int("min-reps", 1) ?? d.MinReps,
+            Warmup = o.Int("warmup", 1) ?? d.Warmup,
+            TrainWarmup = o.Int("train-warmup", 1) ?? d.TrainWarmup,
+            MinSeconds = o.Double("min-time", 0) ?? d.MinSeconds,
+            JsonPath = o.String("json"),
+            Device = o.String(DeviceOptions.Device.Name) ?? d.Device,
+            CpuKernels = o.String("cpu-kernels") ?? d.CpuKernels,
+            GpuGanIterations = o.Int("gpugan-iterations", 1),
+            GpuGanTrainWarmup = o.Int("gpugan-train-warmup", 1) ?? d.GpuGanTrainWarmup,
+            GpuGanWarmup = o.Int("gpugan-warmup", 1),
+            GpuGanMinReps = o.Int("gpugan-min-reps", 1),
+            GpuGanMinSeconds = o.Double("gpugan-min-time", 0),
+        };
     }
 
     /// <summary>The arguments that make a torch worker measure the same thing.</summary>

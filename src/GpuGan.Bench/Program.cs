@@ -19,7 +19,7 @@ try
         _ => throw new ArgumentException($"unknown command '{options.Mode}'"),
     };
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or GpuGan.Options.UsageException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     Console.Error.WriteLine(BenchOptions.Usage);
