@@ -30,9 +30,9 @@ public static class TrainCommand
         new("d-steps", "N", "1; 5 for wgan", "D updates per G update"),
         new("clip", "X", "0.01", "WGAN critic weight clipping bound"),
         new("noise", "KIND", "normal", "latent noise: normal or uniform (in [-1, 1])"),
-        new("model", "NAME", "dcgan28", "dcgan28 (28x28, MNIST) or dcgan64 (pytorch/examples' 64x64 netG/netD)"),
+        new("model", "NAME", ModelCatalog.Default.Name, $"{ModelCatalog.KnownNames} ('gpugan models' lists them with their sizes)"),
         new("latent", "N", "100", "size of z"),
-        new("image-size", "N", "28 (dcgan28), 64 (dcgan64)", "image side in pixels"),
+        new("image-size", "N", string.Join(", ", ModelCatalog.All.Select(m => $"{m.Defaults.ImageSize} ({m.Name})")), "image side in pixels"),
         new("channels", "N", "1", "1 (grayscale) or 3 (RGB)"),
         new("g-width", "N", "64", "G's base width (ngf)"),
         new("d-width", "N", "64", "D's base width (ndf)"),
@@ -65,8 +65,7 @@ public static class TrainCommand
         var options = fromCli;
         if (o.String("resume") is { } resumePath)
         {
-            string file = Checkpoint.Resolve(resumePath);
-            resume = Checkpoint.Load(file);
+            (resume, string file) = CheckpointStore.Open(resumePath);
             options = MergeResume(o, fromCli, resume.State.Options, file);
         }
         options.Validate();
@@ -77,7 +76,7 @@ public static class TrainCommand
         stdout.WriteLine($"device: {device}  data: {data}");
         if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
         using var trainer = new GanTrainer(device, options, data, resume);
-        stdout.WriteLine($"model: {options.Model.Architecture}  G {Dcgan.CountParameters(trainer.G):N0} parameters, D {Dcgan.CountParameters(trainer.D):N0}  " +
+        stdout.WriteLine($"model: {trainer.Model.Name}  G {ModelDefinition.CountParameters(trainer.G):N0} parameters, D {ModelDefinition.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
         if (profile) trainer.Profiler = new StepProfiler(device);
         // On a terminal, a status line rewritten every iteration between the logged lines.
@@ -130,14 +129,16 @@ public static class TrainCommand
 
     internal static TrainOptions BuildOptions(ParsedOptions o)
     {
-        var arch = ModelConfig.ParseArchitecture(o.String("model") ?? "dcgan28");
-        var model = new ModelConfig(
-            arch,
-            o.Int("latent", 1, 100_000) ?? 100,
-            o.Int("channels", 1, 3) ?? 1,
-            o.Int("image-size", 1, 4096) ?? (arch == Architecture.Dcgan64 ? 64 : 28),
-            o.Int("g-width", 1, 4096) ?? 64,
-            o.Int("d-width", 1, 4096) ?? 64);
+        // The picked model's own sizes fill in whatever the command line leaves out.
+        var defaults = (o.String("model") is { } name ? ModelCatalog.Get(name) : ModelCatalog.Default).Defaults;
+        var model = defaults with
+        {
+            LatentSize = o.Int("latent", 1, 100_000) ?? defaults.LatentSize,
+            Channels = o.Int("channels", 1, 3) ?? defaults.Channels,
+            ImageSize = o.Int("image-size", 1, 4096) ?? defaults.ImageSize,
+            GeneratorWidth = o.Int("g-width", 1, 4096) ?? defaults.GeneratorWidth,
+            DiscriminatorWidth = o.Int("d-width", 1, 4096) ?? defaults.DiscriminatorWidth,
+        };
         float lr = o.Float("lr", 0, 10, exclusiveMin: true) ?? 2e-4f;
         return new TrainOptions
         {
