@@ -64,7 +64,7 @@ public sealed record OpShape(
 }
 
 /// <summary>
-/// GpuGan's default DCGAN (src/GpuGan/Models/Dcgan.cs, architecture Dcgan28: 28x28x1 images, z of 100) at
+/// GpuGan's default DCGAN (src/GpuGan/Models/Dcgan28.cs: 28x28x1 images, z of 100) at
 /// batch 64, layer by layer, and the op list both sides of the benchmark time. Every conv, conv-transpose
 /// and linear layer has a bias (as in GpuGan).
 /// G: z(100) -> Linear(100->6272) -> BN1d(6272) -> ReLU -> view 128x7x7

@@ -150,11 +150,12 @@ public static class GpuGanSide
             case OpKind.AdamStep:
             {
                 var config = new ModelConfig();
-                Layer model = op.Network == "G" ? s.Own(Dcgan.Generator(dev, config)) : s.Own(Dcgan.Discriminator(dev, config));
+                var definition = config.Definition;
+                Layer model = op.Network == "G" ? s.Own(definition.Generator(dev, config)) : s.Own(definition.Discriminator(dev, config));
                 var rng = new NoiseGenerator(dev, 3, 0);
-                Dcgan.Initialize(model, rng);
+                definition.Initialize(model, rng);
                 foreach (var p in model.Parameters) rng.Normal(p.Grad, 0f, 0.01f);
-                long count = Dcgan.CountParameters(model);
+                long count = ModelDefinition.CountParameters(model);
                 if (count != op.ParamCount)
                     throw new InvalidOperationException($"GpuGan's {op.Network} has {count} parameters, the op list says {op.ParamCount}");
                 // One OptimizerOps.Adam launch per parameter tensor, as the trainer does.
@@ -174,7 +175,7 @@ public static class GpuGanSide
         {
             var train = new TrainOptions { BatchSize = DcganShapes.Batch, OutDir = outDir };
             using var trainer = new GanTrainer(dev, train, DatasetLoader.LoadEmbedded());
-            long paramsG = Dcgan.CountParameters(trainer.G), paramsD = Dcgan.CountParameters(trainer.D);
+            long paramsG = ModelDefinition.CountParameters(trainer.G), paramsD = ModelDefinition.CountParameters(trainer.D);
             int warmup = options.GpuGanTrainWarmup, iterations = TrainIterations(options, dev);
             LossStats last = default;
             for (int i = 0; i < warmup; i++) last = trainer.Step();

@@ -6,7 +6,7 @@ using static GpuGan.Bench.DcganShapes;
 namespace GpuGan.Bench;
 
 /// <summary>
-/// GpuGan's default DCGAN (src/GpuGan/Models/Dcgan.cs, Dcgan28; see <see cref="DcganShapes"/>) as TorchSharp
+/// GpuGan's default DCGAN (src/GpuGan/Models/Dcgan28.cs; see <see cref="DcganShapes"/>) as TorchSharp
 /// modules, with DCGAN init. Every conv, conv-transpose and linear layer has a bias, as in GpuGan.
 /// </summary>
 public static class TorchModels

@@ -40,7 +40,7 @@ public static class ProfileCommand
         options.Validate();
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
-        stdout.WriteLine($"profiling {steps} steps after {warmup} warm-up steps on {device}: {options.Model.Architecture}, batch {options.BatchSize}");
+        stdout.WriteLine($"profiling {steps} steps after {warmup} warm-up steps on {device}: {options.Model.Name}, batch {options.BatchSize}");
         using var trainer = new GanTrainer(device, options, data)
         {
             Profiler = new StepProfiler(device), ProfileWarmup = warmup, ProfileSteps = steps,

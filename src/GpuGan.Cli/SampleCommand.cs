@@ -1,6 +1,5 @@
 using System.Globalization;
 using GpuGan.Device;
-using GpuGan.Models;
 using GpuGan.Rng;
 using GpuGan.Training;
 
@@ -35,13 +34,10 @@ public static class SampleCommand
         int columns = o.Int("columns", 1, 1000) ?? 8;
         string outPath = o.String("out") ?? "samples.png";
         ulong seed = o.ULong("seed") ?? 0;
-        string file = Checkpoint.Resolve(ckptArg);
-        var ckpt = Checkpoint.Load(file);
+        var (ckpt, file) = CheckpointStore.Open(ckptArg);
         var m = ckpt.State.Options.Model;
         using var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"));
-        using var g = Dcgan.Generator(device, m);
-        GanTrainer.LoadTensors(ckpt, g.Parameters.Select(p => (p.Name, p.Value)).Concat(g.Buffers), file);
-        g.Training = false;
+        using var g = CheckpointStore.LoadGenerator(device, ckpt, file);
         using var z = device.Allocate(count, m.LatentSize);
         var rng = new NoiseGenerator(device, seed, 3);
         if (ckpt.State.Options.Noise == NoiseDistribution.Uniform) rng.Uniform(z, -1f, 1f); else rng.Normal(z);

@@ -37,8 +37,7 @@ public static class TrainCommand
         var options = fromCli;
         if (o.String(Resume.Name) is { } resumePath)
         {
-            string file = Checkpoint.Resolve(resumePath);
-            resume = Checkpoint.Load(file);
+            (resume, string file) = CheckpointStore.Open(resumePath);
             options = MergeResume(o, fromCli, resume.State.Options, file);
         }
         options.Validate();
@@ -49,7 +48,7 @@ public static class TrainCommand
         stdout.WriteLine($"device: {device}  data: {data}");
         if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
         using var trainer = new GanTrainer(device, options, data, resume);
-        stdout.WriteLine($"model: {options.Model.Architecture}  G {Dcgan.CountParameters(trainer.G):N0} parameters, D {Dcgan.CountParameters(trainer.D):N0}  " +
+        stdout.WriteLine($"model: {trainer.Model.Name}  G {ModelDefinition.CountParameters(trainer.G):N0} parameters, D {ModelDefinition.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
         if (profile) trainer.Profiler = new StepProfiler(device);
         // On a terminal, a status line rewritten every iteration between the logged lines.

@@ -30,6 +30,7 @@ public sealed class GanTrainer : IDisposable
     readonly float[] hostBatch;
     readonly int[] hostLabels;
     readonly List<MetricsRecord> history = new();
+    readonly CheckpointStore checkpoints;
     string? lastCheckpoint;
 
     public GanTrainer(ComputeDevice device, TrainOptions options, ImageDataset data, Checkpoint? resume = null)
@@ -43,11 +44,9 @@ public sealed class GanTrainer : IDisposable
         dev = device;
         Options = options;
         Data = data;
-        G = Dcgan.Generator(dev, m);
-        D = Dcgan.Discriminator(dev, m);
-        var init = new NoiseGenerator(dev, options.Seed, InitStream);
-        Dcgan.Initialize(G, init);
-        Dcgan.Initialize(D, init);
+        Model = m.Definition;
+        (G, D) = Model.Build(dev, m, new NoiseGenerator(dev, options.Seed, InitStream));
+        checkpoints = new CheckpointStore(options.OutDir, options.KeepCheckpoints);
         optD = new Adam(dev, D.Parameters, new AdamOptions(options.LrD, options.Beta1, options.Beta2));
         optG = new Adam(dev, G.Parameters, new AdamOptions(options.LrG, options.Beta1, options.Beta2));
         loss = new GanLoss(dev, options.Loss) { RealLabel = options.LabelSmoothing };
@@ -69,6 +68,8 @@ public sealed class GanTrainer : IDisposable
 
     public TrainOptions Options { get; }
     public ImageDataset Data { get; }
+    /// <summary>The registered model G and D were built from (options.Model names it).</summary>
+    public ModelDefinition Model { get; }
     public Sequential G { get; }
     public Sequential D { get; }
     public long Iteration { get; private set; }
@@ -82,7 +83,6 @@ public sealed class GanTrainer : IDisposable
 
     /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
     public Action<long, LossStats>? OnIteration { get; set; }
-    string CheckpointDir => Path.Combine(Options.OutDir, "checkpoints");
 
     void FillNoise(NoiseGenerator rng, Tensor t)
     {
@@ -255,29 +255,20 @@ public sealed class GanTrainer : IDisposable
 
     public string SaveCheckpoint()
     {
-        var tensors = new Dictionary<string, (int[], float[])>();
-        foreach (var (name, t) in NamedTensors()) tensors[name] = (t.Shape, t.ToArray());
         var state = new TrainState
         {
             Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
             DataCount = Data.Count,
         };
-        string path = Path.Combine(CheckpointDir, Checkpoint.FileName(Iteration));
-        new Checkpoint { State = state, Tensors = tensors }.Save(path);
-        lastCheckpoint = path;
-        // Keep the newest few; older ones go only after the new one is safely on disk.
-        var all = Directory.GetFiles(CheckpointDir, "checkpoint_*.gpugan").OrderBy(f => f, StringComparer.Ordinal).ToList();
-        for (int i = 0; i < all.Count - Options.KeepCheckpoints; i++) File.Delete(all[i]);
-        return path;
+        lastCheckpoint = checkpoints.Save(state, NamedTensors());
+        return lastCheckpoint;
     }
 
     IEnumerable<(string Name, Tensor Value)> NamedTensors()
     {
-        foreach (var p in G.Parameters) yield return (p.Name, p.Value);
-        foreach (var b in G.Buffers) yield return b;
-        foreach (var p in D.Parameters) yield return (p.Name, p.Value);
-        foreach (var b in D.Buffers) yield return b;
+        foreach (var t in CheckpointStore.Tensors(G)) yield return t;
+        foreach (var t in CheckpointStore.Tensors(D)) yield return t;
         foreach (var (n, t) in optG.State) yield return ($"optG.{n}", t);
         foreach (var (n, t) in optD.State) yield return ($"optD.{n}", t);
     }
@@ -287,26 +278,13 @@ public sealed class GanTrainer : IDisposable
         if (c.State.DataCount != 0 && c.State.DataCount != Data.Count)
             throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} was trained on {c.State.DataCount} images, " +
                 $"{Data.Source} holds {Data.Count}: its data order cannot be continued (resume with the same data)");
-        LoadTensors(c, NamedTensors(), "checkpoint");
+        CheckpointStore.Restore(c, NamedTensors(), "checkpoint");
         Iteration = c.State.Iteration;
         sampler.State = new SamplerState(c.State.SamplerEpoch, c.State.SamplerBatch);
         noise.Counter = c.State.NoiseCounter;
         optD.Steps = c.State.DSteps;
         optG.Steps = c.State.GSteps;
         lastCheckpoint = null;
-    }
-
-    /// <summary>Copies every named tensor from a checkpoint; a missing or differently shaped one is an error.</summary>
-    public static void LoadTensors(Checkpoint c, IEnumerable<(string Name, Tensor Value)> targets, string what)
-    {
-        foreach (var (name, t) in targets)
-        {
-            if (!c.Tensors.TryGetValue(name, out var saved))
-                throw new CheckpointException($"{what}: has no tensor '{name}': it was made for another model");
-            if (!saved.Shape.AsSpan().SequenceEqual(t.Shape))
-                throw new CheckpointException($"{what}: tensor '{name}' is ({string.Join(", ", saved.Shape)}), the model needs ({t.ShapeText})");
-            t.CopyFrom(saved.Data);
-        }
     }
 
     public void Dispose()

@@ -135,20 +135,21 @@ public static class TrainOptionTable
         },
     };
 
-    // Model rows set TrainOptions.Model; --model first, so that its image-size default can be overridden.
-    public static readonly TrainOption<Architecture> Model = new()
+    // Model rows set TrainOptions.Model; --model first: the picked model's own sizes are the defaults the other
+    // model rows may override.
+    public static readonly TrainOption<string> Model = new()
     {
-        Flag = "model", Property = "Model.Architecture", Value = "NAME", Kind = TrainOptionKind.Model,
-        Default = "dcgan28", Help = "dcgan28 (28x28, MNIST) or dcgan64 (pytorch/examples' 64x64 netG/netD)",
-        Get = o => o.Model.Architecture,
-        Set = (o, v) => o with { Model = o.Model with { Architecture = v, ImageSize = v == Architecture.Dcgan64 ? 64 : 28 } },
-        Parse = s => Rethrow(() => ModelConfig.ParseArchitecture(s), "expected dcgan28 or dcgan64"),
+        Flag = "model", Property = "Model.Name", Value = "NAME", Kind = TrainOptionKind.Model,
+        Default = ModelCatalog.Default.Name, Help = $"{ModelCatalog.KnownNames} ('gpugan models' lists them with their sizes)",
+        Get = o => o.Model.Name,
+        Set = (o, v) => o with { Model = ModelCatalog.Get(v).Defaults },
+        Parse = s => Rethrow(() => ModelCatalog.Get(s).Name, $"unknown model (known: {ModelCatalog.KnownNames})"),
     };
 
     public static readonly TrainOption<int> Latent = ModelInt("latent", "Model.LatentSize", "100", "size of z", 100_000,
         o => o.Model.LatentSize, (o, v) => o with { Model = o.Model with { LatentSize = v } });
 
-    public static readonly TrainOption<int> ImageSize = ModelInt("image-size", "Model.ImageSize", "28 (dcgan28), 64 (dcgan64)", "image side in pixels", 4096,
+    public static readonly TrainOption<int> ImageSize = ModelInt("image-size", "Model.ImageSize", string.Join(", ", ModelCatalog.All.Select(m => $"{m.Defaults.ImageSize} ({m.Name})")), "image side in pixels", 4096,
         o => o.Model.ImageSize, (o, v) => o with { Model = o.Model with { ImageSize = v } });
 
     public static readonly TrainOption<int> Channels = new()

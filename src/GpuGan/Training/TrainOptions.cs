@@ -48,6 +48,11 @@ public sealed record TrainOptions
     public void Validate()
     {
         TrainOptionTable.Validate(this);
-        Model.Validate();
+        try { Model.Validate(); }
+        catch (ModelConfigException e) when (TrainOptionTable.Rows.FirstOrDefault(r => r.Property == $"Model.{e.Property}") is { } row)
+        {
+            // Reported as the option row, so a C# caller reads the property and the command line the flag.
+            throw new TrainOptionException([row], "{0} " + e.Problem.Replace("{", "{{").Replace("}", "}}"));
+        }
     }
 }

@@ -50,5 +50,9 @@ public sealed class LabelSmoothingTests
         var b = Assert.Throws<TrainOptionException>(() => new TrainOptions { BatchSize = 1 }.Validate());
         Assert.StartsWith("TrainOptions.BatchSize must be >= 2", b.Message);
         Assert.Equal("--batch-size must be >= 2 (BatchNorm needs more than one sample), not 1", b.Format(r => "--" + r.Flag));
+        // A size the model definition refuses is reported through its option row too.
+        var m = Assert.Throws<TrainOptionException>(() => new TrainOptions { Model = new GpuGan.Models.ModelConfig(ImageSize: 30) }.Validate());
+        Assert.Equal("TrainOptions.Model.ImageSize 30: the dcgan28 model needs a multiple of 4 (>= 8)", m.Message);
+        Assert.Equal("--image-size 30: the dcgan28 model needs a multiple of 4 (>= 8)", m.Format(r => "--" + r.Flag));
     }
 }

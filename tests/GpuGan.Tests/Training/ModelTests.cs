@@ -12,23 +12,21 @@ public sealed class ModelTests
     public void Default_dcgan_has_the_reference_parameter_counts()
     {
         using var dev = ComputeDevice.CreateCpu();
-        using var g = Dcgan.Generator(dev, new ModelConfig());
-        using var d = Dcgan.Discriminator(dev, new ModelConfig());
+        var (g, d) = ModelCatalog.Default.ParameterCounts(dev, new ModelConfig());
         // The same model in TorchSharp/PyTorch: G 778,305 and D 138,817 parameters.
-        Assert.Equal(778_305, Dcgan.CountParameters(g));
-        Assert.Equal(138_817, Dcgan.CountParameters(d));
+        Assert.Equal(778_305, g);
+        Assert.Equal(138_817, d);
     }
 
     [Fact]
     public void Dcgan64_maps_noise_to_64x64_rgb_images_and_back()
     {
         using var dev = ComputeDevice.CreateCpu();
-        var m = new ModelConfig(Architecture.Dcgan64, LatentSize: 10, Channels: 3, ImageSize: 64, GeneratorWidth: 4, DiscriminatorWidth: 4);
-        using var g = Dcgan.Generator(dev, m);
-        using var d = Dcgan.Discriminator(dev, m);
-        var rng = new NoiseGenerator(dev, 5);
-        Dcgan.Initialize(g, rng);
-        Dcgan.Initialize(d, rng);
+        var m = new ModelConfig("dcgan64", LatentSize: 10, Channels: 3, ImageSize: 64, GeneratorWidth: 4, DiscriminatorWidth: 4);
+        var (g, d) = m.Definition.Build(dev, m, new NoiseGenerator(dev, 5));
+        using var _g = g;
+        using var _d = d;
+        var rng = new NoiseGenerator(dev, 6);
         using var z = dev.Allocate(2, 10);
         rng.Normal(z);
         var x = g.Forward(z);
@@ -51,10 +49,11 @@ public sealed class ModelTests
     public void Same_seed_gives_the_same_initial_weights()
     {
         using var dev = ComputeDevice.CreateCpu();
-        using var a = Dcgan.Generator(dev, TinyRun.Model);
-        using var b = Dcgan.Generator(dev, TinyRun.Model);
-        Dcgan.Initialize(a, new NoiseGenerator(dev, 11));
-        Dcgan.Initialize(b, new NoiseGenerator(dev, 11));
+        var definition = TinyRun.Model.Definition;
+        using var a = definition.Generator(dev, TinyRun.Model);
+        using var b = definition.Generator(dev, TinyRun.Model);
+        definition.Initialize(a, new NoiseGenerator(dev, 11));
+        definition.Initialize(b, new NoiseGenerator(dev, 11));
         var wa = a.Parameters.First().Value.ToArray();
         Assert.Equal(wa, b.Parameters.First().Value.ToArray());
         // N(0, 0.02): the sample standard deviation of a few hundred weights is close to 0.02.

@@ -9,7 +9,7 @@ internal static class TinyRun
 {
     public const int Size = 8;
 
-    public static ModelConfig Model => new(Architecture.Dcgan28, LatentSize: 8, Channels: 1, ImageSize: Size, GeneratorWidth: 4, DiscriminatorWidth: 4);
+    public static ModelConfig Model => new("dcgan28", LatentSize: 8, Channels: 1, ImageSize: Size, GeneratorWidth: 4, DiscriminatorWidth: 4);
 
     public static TrainOptions Options(string outDir, long iterations) => new()
     {

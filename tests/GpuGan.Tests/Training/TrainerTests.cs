@@ -45,9 +45,9 @@ public sealed class TrainerTests
     {
         using var dev = ComputeDevice.CreateCpu();
         var m = TinyRun.Model;
-        using var d = Dcgan.Discriminator(dev, m);
+        using var d = m.Definition.Discriminator(dev, m);
         var rng = new NoiseGenerator(dev, 3);
-        Dcgan.Initialize(d, rng);
+        m.Definition.Initialize(d, rng);
         using var loss = new GanLoss(dev, GanLossKind.Bce);
         using var opt = new Adam(dev, d.Parameters, new AdamOptions(Lr: 2e-3f));
         var data = TinyRun.Data(8);

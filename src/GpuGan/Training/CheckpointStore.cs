@@ -1,0 +1,71 @@
+using GpuGan.Device;
+using GpuGan.Layers;
+
+namespace GpuGan.Training;
+
+/// <summary>
+/// Checkpoints of a run folder and the way between them and live tensors: train saves and resumes through it,
+/// sample (and later export) loads a generator through it. The file format itself is <see cref="Checkpoint"/>.
+/// </summary>
+public sealed class CheckpointStore(string runFolder, int keep)
+{
+    public string Folder { get; } = Path.Combine(runFolder, "checkpoints");
+
+    /// <summary>Writes the tensors' current values and the state as checkpoint_ITERATION, then deletes all but the newest <c>keep</c>.</summary>
+    public string Save(TrainState state, IEnumerable<(string Name, Tensor Value)> tensors)
+    {
+        var saved = new Dictionary<string, (int[], float[])>();
+        foreach (var (name, t) in tensors) saved[name] = (t.Shape, t.ToArray());
+        string path = Path.Combine(Folder, Checkpoint.FileName(state.Iteration));
+        new Checkpoint { State = state, Tensors = saved }.Save(path);
+        // Older ones go only after the new one is safely on disk.
+        var all = Directory.GetFiles(Folder, "checkpoint_*.gpugan").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        for (int i = 0; i < all.Count - keep; i++) File.Delete(all[i]);
+        return path;
+    }
+
+    /// <summary>A checkpoint file, or a run folder's latest checkpoint, read and CRC-checked.</summary>
+    public static (Checkpoint Checkpoint, string File) Open(string fileOrRunFolder)
+    {
+        string file = Checkpoint.Resolve(fileOrRunFolder);
+        return (Checkpoint.Load(file), file);
+    }
+
+    /// <summary>Copies every named tensor from a checkpoint; a missing or differently shaped one is an error naming <paramref name="source"/>.</summary>
+    public static void Restore(Checkpoint c, IEnumerable<(string Name, Tensor Value)> targets, string source)
+    {
+        foreach (var (name, t) in targets)
+        {
+            if (!c.Tensors.TryGetValue(name, out var saved))
+                throw new CheckpointException($"{source}: has no tensor '{name}': it was made for another model");
+            if (!saved.Shape.AsSpan().SequenceEqual(t.Shape))
+                throw new CheckpointException($"{source}: tensor '{name}' is ({string.Join(", ", saved.Shape)}), the model needs ({t.ShapeText})");
+            t.CopyFrom(saved.Data);
+        }
+    }
+
+    /// <summary>The checkpoint's generator (its registered model, weights and BatchNorm statistics), in evaluation mode.</summary>
+    public static Sequential LoadGenerator(ComputeDevice dev, Checkpoint c, string source)
+    {
+        var m = c.State.Options.Model;
+        Models.ModelDefinition definition;
+        try { definition = m.Definition; }
+        catch (ArgumentException e) { throw new CheckpointException($"{source}: {e.Message}"); }
+        var g = definition.Generator(dev, m);
+        try
+        {
+            Restore(c, Tensors(g), source);
+        }
+        catch
+        {
+            g.Dispose();
+            throw;
+        }
+        g.Training = false;
+        return g;
+    }
+
+    /// <summary>A network's parameters and buffers under the names checkpoints use.</summary>
+    public static IEnumerable<(string Name, Tensor Value)> Tensors(Layer network) =>
+        network.Parameters.Select(p => (p.Name, p.Value)).Concat(network.Buffers);
+}
