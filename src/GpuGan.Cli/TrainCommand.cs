@@ -115,9 +115,7 @@ public static class TrainCommand
             "ilgpu" => CpuKernelVariant.Ilgpu,
             var v => throw new UsageException($"--cpu-kernels '{v}': expected simd or ilgpu"),
         };
-        var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"), profiling, o.Int("threads", 1, 1024) ?? 0);
-        device.CpuKernels = variant;
-        return device;
+        return ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"), profiling, o.Int("threads", 1, 1024) ?? 0, variant);
     }
 
     static string FormatProgress(TrainProgress p)
