@@ -24,12 +24,16 @@ public sealed class OpVariants<TLaunch>(string op) where TLaunch : Delegate
     }
 
     /// <summary>The launcher for this device, loaded on first use.</summary>
-    public TLaunch For(ComputeDevice dev) => dev.Kernel(Op, Load);
+    public TLaunch For(ComputeDevice dev) => dev.Kernel(Op, d => Load(d, d.Variant));
 
-    TLaunch Load(ComputeDevice dev)
+    /// <summary>
+    /// Loads (uncached) the launcher <paramref name="variant"/> reaches on this device: for a variant that handles
+    /// some cases itself and hands the others to the one it falls back to.
+    /// </summary>
+    public TLaunch Load(ComputeDevice dev, OpVariant variant)
     {
-        for (var v = dev.Variant; v != null; v = v.FallsBackTo)
+        for (var v = variant; v != null; v = v.FallsBackTo)
             if (loaders.TryGetValue(v, out var load)) return load(dev);
-        throw new NotSupportedException($"{Op}: no variant registered for {dev.Variant} or what it falls back to");
+        throw new NotSupportedException($"{Op}: no variant registered for {variant} or what it falls back to");
     }
 }
