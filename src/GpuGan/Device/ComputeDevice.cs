@@ -34,7 +34,7 @@ public sealed class ComputeDevice : IDisposable
     public string? FallbackReason { get; private set; }
 
     /// <summary>
-    /// CPU accelerator only: which kernels the Cpu kernel family runs. Simd (default) runs host code on
+    /// CPU accelerator only, given when the device is created (--cpu-kernels): which kernels the Cpu kernel family runs. Simd (default) runs host code on
     /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
     /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>

@@ -24,7 +24,10 @@ public sealed class OpVariants<TLaunch>(string op) where TLaunch : Delegate
     }
 
     /// <summary>The launcher for this device, loaded on first use.</summary>
-    public TLaunch For(ComputeDevice dev) => dev.Kernel(Op, d => Load(d, d.Variant));
+    public TLaunch For(ComputeDevice dev) => dev.Kernel(Op, loadForDevice ??= d => Load(d, d.Variant));
+
+    // Kept, so a call allocates no delegate.
+    Func<ComputeDevice, TLaunch>? loadForDevice;
 
     /// <summary>
     /// Loads (uncached) the launcher <paramref name="variant"/> reaches on this device: for a variant that handles
