@@ -45,20 +45,25 @@ public static class GemmBench
     {
         Console.WriteLine($"GEMM, CPU accelerator, {o.Threads} worker threads, {MachineInfo.Current().Processor}; load average {LoadAverage()}");
         using var dev = ComputeDevice.CreateCpu(o.Threads);
+        using var ilgpuDev = ComputeDevice.CreateCpu(o.Threads, cpuKernels: CpuKernelVariant.Ilgpu);
         Console.WriteLine($"host micro-kernel: {(dev.HostGemm.UsesAvx2 ? "AVX2+FMA 6x16" : "portable Vector<float>")}");
         Console.WriteLine($"{"shape",-58} {"ILGPU ms",9} {"GFLOP/s",8} {"SIMD ms",9} {"GFLOP/s",8} {"best",8} {"speed-up",8}");
         var rng = new Random(1);
         foreach (var (name, p) in Shapes())
         {
             long la = p.ALength, lb = p.BLength, lc = p.CLength;
-            using var a = dev.Allocate((int)la); using var b = dev.Allocate((int)lb); using var c = dev.Allocate((int)lc);
-            a.CopyFrom(RandomData(rng, (int)la)); b.CopyFrom(RandomData(rng, (int)lb)); c.CopyFrom(new float[lc]);
+            var data = (A: RandomData(rng, (int)la), B: RandomData(rng, (int)lb));
             double flops = 2.0 * p.M * p.N * p.K * Batch;
-            void Call() { Ops.Gemm.Batched(dev, a.View, b.View, c.View, p.M, p.N, p.K, Batch, p.TransposeA, p.TransposeB, p.SharedA, p.SumBatch, beta: p.Beta, name: "bench"); dev.Synchronize(); }
-            dev.CpuKernels = CpuKernelVariant.Ilgpu;
-            var il = Timing.Measure(Call, 1, Math.Min(o.MinReps, 5), o.MinSeconds);
-            dev.CpuKernels = CpuKernelVariant.Simd;
-            var simd = Timing.Measure(Call, o.Warmup, o.MinReps, o.MinSeconds);
+            // The variant is fixed when a device is created: the same data on one device of each.
+            Timing.Stats Measure(ComputeDevice d, int warmup, int reps)
+            {
+                using var a = d.Allocate((int)la); using var b = d.Allocate((int)lb); using var c = d.Allocate((int)lc);
+                a.CopyFrom(data.A); b.CopyFrom(data.B); c.CopyFrom(new float[lc]);
+                void Call() { Ops.Gemm.Batched(d, a.View, b.View, c.View, p.M, p.N, p.K, Batch, p.TransposeA, p.TransposeB, p.SharedA, p.SumBatch, beta: p.Beta, name: "bench"); d.Synchronize(); }
+                return Timing.Measure(Call, warmup, reps, o.MinSeconds);
+            }
+            var il = Measure(ilgpuDev, 1, Math.Min(o.MinReps, 5));
+            var simd = Measure(dev, o.Warmup, o.MinReps);
             Console.WriteLine($"{name,-58} {il.MedianMs,9:F2} {flops / il.MedianMs / 1e6,8:F2} {simd.MedianMs,9:F2} {flops / simd.MedianMs / 1e6,8:F2} {flops / simd.MinMs / 1e6,8:F2} {il.MedianMs / simd.MedianMs,7:F1}x");
         }
         Console.WriteLine($"(medians; best = fastest call; load average after: {LoadAverage()})");
@@ -71,8 +76,7 @@ public static class GemmBench
         var data = GpuGan.Data.DatasetLoader.LoadEmbedded();
         foreach (var variant in new[] { CpuKernelVariant.Ilgpu, CpuKernelVariant.Simd })
         {
-            using var dev = ComputeDevice.CreateCpu(o.Threads);
-            dev.CpuKernels = variant;
+            using var dev = ComputeDevice.CreateCpu(o.Threads, cpuKernels: variant);
             string dir = Path.Combine(Path.GetTempPath(), $"gpugan-step-bench-{Environment.ProcessId}");
             using var trainer = new GanTrainer(dev, new TrainOptions { BatchSize = 64, OutDir = dir }, data);
             var samples = new List<double>();

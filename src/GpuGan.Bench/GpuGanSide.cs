@@ -21,14 +21,13 @@ public static class GpuGanSide
     /// <summary>The accelerator <c>--device</c> names (auto: CUDA, else an OpenCL GPU, else ILGPU's CPU accelerator).</summary>
     public static ComputeDevice CreateDevice(BenchOptions o)
     {
-        var dev = ComputeDevice.Create(DeviceSpec.Parse(o.Device), cpuThreads: o.Threads);
-        dev.CpuKernels = o.CpuKernels.ToLowerInvariant() switch
+        var cpuKernels = o.CpuKernels.ToLowerInvariant() switch
         {
             "ilgpu" => CpuKernelVariant.Ilgpu,
             "simd" or "both" => CpuKernelVariant.Simd,
             var v => throw new ArgumentException($"--cpu-kernels '{v}': expected simd, ilgpu or both"),
         };
-        return dev;
+        return ComputeDevice.Create(DeviceSpec.Parse(o.Device), cpuThreads: o.Threads, cpuKernels: cpuKernels);
     }
 
     /// <summary>"cpu (CPU accelerator, 2 worker threads)" and the like, for the header.</summary>

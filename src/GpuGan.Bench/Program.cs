@@ -50,9 +50,9 @@ static class Commands
             // --cpu-kernels both: the same ops again with ILGPU's CPU kernels only, for a side-by-side column.
             if (o.CpuKernels.Equals("both", StringComparison.OrdinalIgnoreCase) && dev.Kind == GpuGan.Device.DeviceKind.Cpu)
             {
-                dev.CpuKernels = GpuGan.Device.CpuKernelVariant.Ilgpu;
+                using var ilgpuDev = GpuGan.Device.ComputeDevice.CreateCpu(o.Threads, cpuKernels: GpuGan.Device.CpuKernelVariant.Ilgpu);
                 Console.Error.WriteLine("GpuGan kernels again with ILGPU's CPU kernels only");
-                ilgpu = GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o, dev);
+                ilgpu = GpuGanSide.MeasureGpuGan(DcganShapes.Ops, o, ilgpuDev);
             }
         }
         var torch = ChildProcess.RunTorchWorker(o);

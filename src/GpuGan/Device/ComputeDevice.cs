@@ -22,8 +22,11 @@ public sealed class ComputeDevice : IDisposable
     public string Name { get; }
     public string Id { get; }
 
-    /// <summary>Variant family for the op dispatch; defaults by accelerator type (tests may force Gpu on the CPU).</summary>
-    public KernelFamily Family { get; set; }
+    /// <summary>Kernel family of the device; defaults by accelerator type (tests may force Gpu on the CPU when creating it).</summary>
+    public KernelFamily Family { get; }
+
+    /// <summary>The variant every op runs on this device, chosen once when it is created (<see cref="VariantSelector"/>).</summary>
+    public OpVariant Variant { get; }
 
     public IKernelProfiler? Profiler { get; set; }
 
@@ -31,11 +34,11 @@ public sealed class ComputeDevice : IDisposable
     public string? FallbackReason { get; private set; }
 
     /// <summary>
-    /// CPU accelerator only: which kernels the Cpu kernel family runs. Simd (default) runs host code on
+    /// CPU accelerator only, given when the device is created (--cpu-kernels): which kernels the Cpu kernel family runs. Simd (default) runs host code on
     /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
     /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
-    public CpuKernelVariant CpuKernels { get; set; } = CpuKernelVariant.Simd;
+    public CpuKernelVariant CpuKernels { get; }
 
     /// <summary>Worker threads for host-side kernels: the thread count the CPU device was created with (default all cores).</summary>
     public int CpuWorkers { get; }
@@ -64,12 +67,13 @@ public sealed class ComputeDevice : IDisposable
     public HostBatchNorm HostBatchNorm => hostBatchNorm ??= new HostBatchNorm(HostPool);
 
     /// <summary>True when host SIMD variants replace ILGPU kernels (CPU accelerator, CPU family, CpuKernels = Simd).</summary>
-    public bool UsesHostKernels => Kind == DeviceKind.Cpu && Family == KernelFamily.Cpu && CpuKernels == CpuKernelVariant.Simd;
+    public bool UsesHostKernels => Variant.Reaches(OpVariant.HostSimd);
 
     public AcceleratorStream Stream => Accelerator.DefaultStream;
     public long AllocatedBytes => allocatedBytes;
 
-    ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, string id, int cpuWorkers = 0)
+    ComputeDevice(Context context, Accelerator accelerator, DeviceKind kind, string id, int cpuWorkers = 0,
+        CpuKernelVariant cpuKernels = CpuKernelVariant.Simd, KernelFamily? family = null, OpVariant? variant = null)
     {
         CpuWorkers = cpuWorkers > 0 ? cpuWorkers : Environment.ProcessorCount;
         Context = context;
@@ -77,15 +81,19 @@ public sealed class ComputeDevice : IDisposable
         Kind = kind;
         Id = id;
         Name = accelerator.Name;
-        Family = kind == DeviceKind.Cpu ? KernelFamily.Cpu : KernelFamily.Gpu;
+        Family = family ?? (kind == DeviceKind.Cpu ? KernelFamily.Cpu : KernelFamily.Gpu);
+        CpuKernels = cpuKernels;
+        Variant = variant ?? VariantSelector.For(kind, Family, cpuKernels);
     }
 
     /// <summary>
     /// The CPU accelerator with about one worker thread per core (more did not help on a 2-core machine)
-    /// unless a simulated device is given, e.g. a 256-thread group to run GPU-family kernels in tests.
-    /// ILGPU's smallest warp is 2 threads, so an odd thread count rounds up to the next even one.
+    /// unless a simulated device is given, e.g. a 256-thread group to run GPU-family kernels in tests (with
+    /// family Gpu). ILGPU's smallest warp is 2 threads, so an odd thread count rounds up to the next even one.
+    /// A variant given here overrides the selector's choice (a test's own variant).
     /// </summary>
-    public static ComputeDevice CreateCpu(int threads = 0, bool profiling = false, CPUDevice? simulate = null)
+    public static ComputeDevice CreateCpu(int threads = 0, bool profiling = false, CPUDevice? simulate = null,
+        CpuKernelVariant cpuKernels = CpuKernelVariant.Simd, KernelFamily? family = null, OpVariant? variant = null)
     {
         int workers = threads > 0 ? threads : Environment.ProcessorCount;
         var cpu = simulate ?? new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: (workers + 1) / 2);
@@ -95,7 +103,7 @@ public sealed class ComputeDevice : IDisposable
             if (profiling) b.Profiling();
         });
         var accelerator = cpu.CreateCPUAccelerator(context);
-        return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu", workers);
+        return new ComputeDevice(context, accelerator, DeviceKind.Cpu, "cpu", workers, cpuKernels, family, variant);
     }
 
     /// <summary>
@@ -107,9 +115,10 @@ public sealed class ComputeDevice : IDisposable
         b.Optimize(OptimizationLevel.O2).EnableAlgorithms();
 
     /// <summary>auto: CUDA, else an OpenCL GPU, else the CPU accelerator. CPU OpenCL devices are never chosen automatically.</summary>
-    public static ComputeDevice Create(DeviceSpec spec, bool profiling = false, int cpuThreads = 0)
+    /// <param name="cpuKernels">--cpu-kernels: used only when the answer is the CPU accelerator.</param>
+    public static ComputeDevice Create(DeviceSpec spec, bool profiling = false, int cpuThreads = 0, CpuKernelVariant cpuKernels = CpuKernelVariant.Simd)
     {
-        if (spec.Kind == DeviceKind.Cpu) return CreateCpu(cpuThreads, profiling);
+        if (spec.Kind == DeviceKind.Cpu) return CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels);
         CudaDriver.RegisterResolver();
         Context context;
         try
@@ -123,7 +132,7 @@ public sealed class ComputeDevice : IDisposable
         catch (Exception e) when (spec.Kind == DeviceKind.Auto)
         {
             // no GPU runtime at all: the CPU is the answer
-            return WithReason(CreateCpu(cpuThreads, profiling), $"GPU runtimes could not be queried: {FirstLine(e.Message)}");
+            return WithReason(CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels), $"GPU runtimes could not be queried: {FirstLine(e.Message)}");
         }
 
         try
@@ -153,7 +162,7 @@ public sealed class ComputeDevice : IDisposable
                     context.Dispose();
                     string cudaWhy = CudaDriver.WhyNotUsed(0) ?? "no CUDA device";
                     string clWhy = openCl.Count == 0 ? "no OpenCL device" : "no OpenCL GPU ILGPU can use";
-                    return WithReason(CreateCpu(cpuThreads, profiling), $"CUDA not used: {cudaWhy}; {clWhy}");
+                    return WithReason(CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels), $"CUDA not used: {cudaWhy}; {clWhy}");
             }
         }
         catch (DeviceException)
@@ -261,20 +270,25 @@ public sealed class ComputeDevice : IDisposable
 
     static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";
 
-    /// <summary>Loads (compiles) a kernel on first use and caches its launcher under <paramref name="key"/>.</summary>
-    public T Kernel<T>(string key, Func<Accelerator, T> load) where T : Delegate
+    /// <summary>Loads (compiles) an op's launcher on first use and caches it under <paramref name="key"/>.</summary>
+    public T Kernel<T>(string key, Func<ComputeDevice, T> load) where T : Delegate
     {
         if (kernels.TryGetValue(key, out var d)) return (T)d;
-        var k = load(Accelerator);
+        var k = load(this);
         kernels[key] = k;
         return k;
     }
 
-    /// <summary>
-    /// Brackets one launch for the profiler. Callers that build the name per call write
-    /// <c>dev.Profiler == null ? default : dev.Scope($"...")</c>, so an unprofiled run formats no strings.
-    /// </summary>
-    public KernelScope Scope(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
+    /// <summary>Brackets one kernel launch for the profiler; every launch of every variant goes through a Launch overload.</summary>
+    public KernelScope Launch(string kernel, double flops, double bytes) => new(Profiler, kernel, flops, bytes);
+
+    /// <summary>As <see cref="Launch(string, double, double)"/> named kernel + suffix; the name is built only when profiling.</summary>
+    public KernelScope Launch(string kernel, string suffix, double flops, double bytes) =>
+        Profiler == null ? default : new(Profiler, kernel + suffix, flops, bytes);
+
+    /// <summary>As <see cref="Launch(string, double, double)"/> named kernel.detail + suffix; the name is built only when profiling.</summary>
+    public KernelScope Launch<TDetail>(string kernel, TDetail detail, string suffix, double flops, double bytes) where TDetail : struct, Enum =>
+        Profiler == null ? default : new(Profiler, $"{kernel}.{detail}{suffix}", flops, bytes);
 
     /// <summary>Attributes the launches inside to a layer or phase, for the profiler's per-layer table.</summary>
     public ProfileSection Section(string name) => ProfileSection.Section(Profiler, name);

@@ -30,67 +30,35 @@ public static class BatchNormOps
         Eps = eps, Momentum = momentum, Training = training ? 1 : 0,
     };
 
-    internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn)
-    {
-        var l = bn.Layout;
-        if (bn.Training != 0)
+    internal delegate void ForwardLaunch(ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn);
+    internal delegate void BackwardLaunch(ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn);
+
+    // The kernel families differ only in how the per-channel sums are reduced: one group per channel with
+    // barriers (GPU) or one thread per channel (CPU); the elementwise kernels are shared.
+    internal static readonly OpVariants<ForwardLaunch> ForwardVariants = new OpVariants<ForwardLaunch>("BatchNormForward")
+        .Register(dev => IlgpuForward(dev, perGroup: true), OpVariant.GpuFamily)
+        .Register(dev => IlgpuForward(dev, perGroup: false), OpVariant.CpuFamily)
+        .Register(dev => (x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn) =>
         {
-            if (l.PerChannel < 2)
-                throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got batch {l.Batch} x plane {l.Plane}");
-        }
-        if (dev.UsesHostKernels)
-        {
-            using var __ = dev.Scope("BatchNormForward:Host", (bn.Training != 0 ? 7.0 : 4.0) * l.Length, (bn.Training != 0 ? 16.0 : 8.0) * l.Length);
+            var l = bn.Layout;
+            using var _ = dev.Launch("BatchNormForward:Host", (bn.Training != 0 ? 7.0 : 4.0) * l.Length, (bn.Training != 0 ? 16.0 : 8.0) * l.Length);
             dev.Synchronize();
             unsafe
             {
                 dev.HostBatchNorm.Forward(HostMemory.Pointer(x), HostMemory.Pointer(y), HostMemory.Pointer(gamma), HostMemory.Pointer(beta),
                     HostMemory.Pointer(runningMean), HostMemory.Pointer(runningVar), HostMemory.Pointer(mean), HostMemory.Pointer(invStd), bn);
             }
-            return;
-        }
-        if (bn.Training != 0)
-        {
-            if (dev.Family == KernelFamily.Gpu)
-            {
-                using var _ = dev.Scope("BatchNormStatistics.PerGroup", 3.0 * l.Length, 8.0 * l.Length);
-                var k = dev.Kernel("BatchNormStatistics.PerGroup", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                    ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerGroup));
-                k(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, mean, invStd, runningMean, runningVar, bn);
-            }
-            else
-            {
-                using var _ = dev.Scope("BatchNormStatistics.PerThread", 3.0 * l.Length, 8.0 * l.Length);
-                var k = dev.Kernel("BatchNormStatistics.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                    ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormStatistics.PerThread));
-                var r = dev.Range(l.Channels);
-                k(r.Threads, x, mean, invStd, runningMean, runningVar, bn, r);
-            }
-        }
-        else
-        {
-            using var _ = dev.Scope("BatchNormRunningStatistics", 2.0 * l.Channels, 16.0 * l.Channels);
-            var k = dev.Kernel("BatchNormRunningStatistics", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, float>(BatchNormRunningStatistics.Kernel));
-            k(l.Channels, runningMean, runningVar, mean, invStd, bn.Eps);
-        }
-        using (dev.Scope("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
-        {
-            var k = dev.Kernel("BatchNormForward", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormForward.Kernel));
-            var r = dev.Range(l.Length);
-            k(r.Threads, x, y, mean, invStd, gamma, beta, l, r);
-        }
-    }
+        }, OpVariant.HostSimd);
 
-    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
-        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
-    {
-        var l = bn.Layout;
-        if (dev.UsesHostKernels)
+    internal static readonly OpVariants<BackwardLaunch> BackwardVariants = new OpVariants<BackwardLaunch>("BatchNormBackward")
+        .Register(dev => IlgpuBackward(dev, perGroup: true), OpVariant.GpuFamily)
+        .Register(dev => IlgpuBackward(dev, perGroup: false), OpVariant.CpuFamily)
+        .Register(dev => (x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
         {
-            using var __ = dev.Scope("BatchNormBackward:Host", (dx.HasValue ? 12.0 : 5.0) * l.Length, (dx.HasValue ? 20.0 : 8.0) * l.Length);
+            var l = bn.Layout;
+            using var _ = dev.Launch("BatchNormBackward:Host", (dx.HasValue ? 12.0 : 5.0) * l.Length, (dx.HasValue ? 20.0 : 8.0) * l.Length);
             dev.Synchronize();
             unsafe
             {
@@ -98,30 +66,88 @@ public static class BatchNormOps
                     HostMemory.Pointer(gamma), HostMemory.Pointer(mean), HostMemory.Pointer(invStd), HostMemory.Pointer(sums),
                     HostMemory.Pointer(dGamma), HostMemory.Pointer(dBeta), bn);
             }
-            return;
-        }
-        if (dev.Family == KernelFamily.Gpu)
+        }, OpVariant.HostSimd);
+
+    static ForwardLaunch IlgpuForward(ComputeDevice dev, bool perGroup)
+    {
+        var acc = dev.Accelerator;
+        var statsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerGroup) : null;
+        var statsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormStatistics.PerThread);
+        var running = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, float>(BatchNormRunningStatistics.Kernel);
+        var normalize = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormForward.Kernel);
+        return (x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn) =>
         {
-            using var _ = dev.Scope("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, 8.0 * l.Length);
-            var k = dev.Kernel("BatchNormBackwardSums.PerGroup", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerGroup));
-            k(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, dy, mean, invStd, sums, dGamma, dBeta, l);
-        }
-        else
-        {
-            using var _ = dev.Scope("BatchNormBackwardSums.PerThread", 5.0 * l.Length, 8.0 * l.Length);
-            var k = dev.Kernel("BatchNormBackwardSums.PerThread", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormBackwardSums.PerThread));
-            var r = dev.Range(l.Channels);
-            k(r.Threads, x, dy, mean, invStd, sums, dGamma, dBeta, l, r);
-        }
-        if (!dx.HasValue) return;
-        using (dev.Scope("BatchNormBackwardInput", 7.0 * l.Length, 12.0 * l.Length))
-        {
-            var k = dev.Kernel("BatchNormBackwardInput", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-                ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardInput.Kernel));
-            var r = dev.Range(l.Length);
-            k(r.Threads, x, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
-        }
+            var l = bn.Layout;
+            if (bn.Training != 0 && statsPerGroup != null)
+            {
+                using var _ = dev.Launch("BatchNormStatistics.PerGroup", 3.0 * l.Length, 8.0 * l.Length);
+                statsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, mean, invStd, runningMean, runningVar, bn);
+            }
+            else if (bn.Training != 0)
+            {
+                using var _ = dev.Launch("BatchNormStatistics.PerThread", 3.0 * l.Length, 8.0 * l.Length);
+                var r = dev.Range(l.Channels);
+                statsPerThread!(r.Threads, x, mean, invStd, runningMean, runningVar, bn, r);
+            }
+            else
+            {
+                using var _ = dev.Launch("BatchNormRunningStatistics", 2.0 * l.Channels, 16.0 * l.Channels);
+                running(l.Channels, runningMean, runningVar, mean, invStd, bn.Eps);
+            }
+            using (dev.Launch("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
+            {
+                var r = dev.Range(l.Length);
+                normalize(r.Threads, x, y, mean, invStd, gamma, beta, l, r);
+            }
+        };
     }
+
+    static BackwardLaunch IlgpuBackward(ComputeDevice dev, bool perGroup)
+    {
+        var acc = dev.Accelerator;
+        var sumsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerGroup) : null;
+        var sumsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormBackwardSums.PerThread);
+        var input = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardInput.Kernel);
+        return (x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
+        {
+            var l = bn.Layout;
+            if (sumsPerGroup != null)
+            {
+                using var _ = dev.Launch("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, 8.0 * l.Length);
+                sumsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, dy, mean, invStd, sums, dGamma, dBeta, l);
+            }
+            else
+            {
+                using var _ = dev.Launch("BatchNormBackwardSums.PerThread", 5.0 * l.Length, 8.0 * l.Length);
+                var r = dev.Range(l.Channels);
+                sumsPerThread!(r.Threads, x, dy, mean, invStd, sums, dGamma, dBeta, l, r);
+            }
+            if (!dx.HasValue) return;
+            using (dev.Launch("BatchNormBackwardInput", 7.0 * l.Length, 12.0 * l.Length))
+            {
+                var r = dev.Range(l.Length);
+                input(r.Threads, x, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
+            }
+        };
+    }
+
+    internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn)
+    {
+        var l = bn.Layout;
+        if (bn.Training != 0 && l.PerChannel < 2)
+            throw new ArgumentException($"BatchNorm in training needs more than one value per channel, got batch {l.Batch} x plane {l.Plane}");
+        ForwardVariants.For(dev)(x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn);
+    }
+
+    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn) =>
+        BackwardVariants.For(dev)(x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn);
 }

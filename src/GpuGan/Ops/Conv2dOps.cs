@@ -42,15 +42,8 @@ public static class Conv2dOps
     {
         Unfold.Im2Col(dev, x, col, g);
         int k = g.ColumnRows, p = g.ColumnCols;
-        var gemm = new GemmParams
-        {
-            M = outChannels, N = p, K = k, BatchCount = g.Batch,
-            ARowStride = k, AColStride = 1, ABatchStride = 0,
-            BRowStride = p, BColStride = 1, BBatchStride = k * p,
-            CRowStride = p, CBatchStride = outChannels * p,
-            Alpha = 1f, Beta = 0f,
-        };
-        Gemm.Run(dev, weight, col, y, gemm, "Conv2d.Forward");
+        Gemm.Batched(dev, weight, col, y, m: outChannels, n: p, k: k, g.Batch,
+            transposeA: false, transposeB: false, sharedA: true, sumBatch: false, name: "Conv2d.Forward");
         if (bias.HasValue)
             ChannelOps.AddBias(dev, y, bias.Value, new ChannelLayout { Batch = g.Batch, Channels = outChannels, Plane = p });
     }
@@ -63,29 +56,15 @@ public static class Conv2dOps
         int k = g.ColumnRows, p = g.ColumnCols;
         if (dWeight.HasValue)
         {
-            var gw = new GemmParams
-            {
-                M = outChannels, N = k, K = p, BatchCount = g.Batch, ReduceBatch = 1,
-                ARowStride = p, AColStride = 1, ABatchStride = outChannels * p,
-                BRowStride = 1, BColStride = p, BBatchStride = k * p,
-                CRowStride = k,
-                Alpha = 1f, Beta = 1f,
-            };
-            Gemm.Run(dev, dy, col, dWeight.Value, gw, "Conv2d.BackwardWeight");
+            Gemm.Batched(dev, dy, col, dWeight.Value, m: outChannels, n: k, k: p, g.Batch,
+                transposeA: false, transposeB: true, sharedA: false, sumBatch: true, beta: 1f, name: "Conv2d.BackwardWeight");
         }
         if (dBias.HasValue)
             ChannelOps.SumInto(dev, dy, dBias.Value, new ChannelLayout { Batch = g.Batch, Channels = outChannels, Plane = p });
         if (dx.HasValue)
         {
-            var gd = new GemmParams
-            {
-                M = k, N = p, K = outChannels, BatchCount = g.Batch,
-                ARowStride = 1, AColStride = k, ABatchStride = 0,
-                BRowStride = p, BColStride = 1, BBatchStride = outChannels * p,
-                CRowStride = p, CBatchStride = k * p,
-                Alpha = 1f, Beta = 0f,
-            };
-            Gemm.Run(dev, weight, dy, col, gd, "Conv2d.BackwardData");
+            Gemm.Batched(dev, weight, dy, col, m: k, n: p, k: outChannels, g.Batch,
+                transposeA: true, transposeB: false, sharedA: true, sumBatch: false, name: "Conv2d.BackwardData");
             Unfold.Col2Im(dev, col, dx.Value, null, g);
         }
     }

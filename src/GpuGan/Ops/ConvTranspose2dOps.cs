@@ -42,15 +42,8 @@ public static class ConvTranspose2dOps
         ArrayView<float> y, ArrayView<float> col, ConvGeometry g, int inChannels)
     {
         int k = g.ColumnRows, p = g.ColumnCols;
-        var gemm = new GemmParams
-        {
-            M = k, N = p, K = inChannels, BatchCount = g.Batch,
-            ARowStride = 1, AColStride = k, ABatchStride = 0,
-            BRowStride = p, BColStride = 1, BBatchStride = inChannels * p,
-            CRowStride = p, CBatchStride = k * p,
-            Alpha = 1f, Beta = 0f,
-        };
-        Gemm.Run(dev, weight, x, col, gemm, "ConvTranspose2d.Forward");
+        Gemm.Batched(dev, weight, x, col, m: k, n: p, k: inChannels, g.Batch,
+            transposeA: true, transposeB: false, sharedA: true, sumBatch: false, name: "ConvTranspose2d.Forward");
         Unfold.Col2Im(dev, col, y, bias, g);
     }
 
@@ -63,29 +56,15 @@ public static class ConvTranspose2dOps
         if (dWeight.HasValue || dx.HasValue) Unfold.Im2Col(dev, dy, col, g);
         if (dWeight.HasValue)
         {
-            var gw = new GemmParams
-            {
-                M = inChannels, N = k, K = p, BatchCount = g.Batch, ReduceBatch = 1,
-                ARowStride = p, AColStride = 1, ABatchStride = inChannels * p,
-                BRowStride = 1, BColStride = p, BBatchStride = k * p,
-                CRowStride = k,
-                Alpha = 1f, Beta = 1f,
-            };
-            Gemm.Run(dev, x, col, dWeight.Value, gw, "ConvTranspose2d.BackwardWeight");
+            Gemm.Batched(dev, x, col, dWeight.Value, m: inChannels, n: k, k: p, g.Batch,
+                transposeA: false, transposeB: true, sharedA: false, sumBatch: true, beta: 1f, name: "ConvTranspose2d.BackwardWeight");
         }
         if (dBias.HasValue)
             ChannelOps.SumInto(dev, dy, dBias.Value, new ChannelLayout { Batch = g.Batch, Channels = g.Channels, Plane = g.InH * g.InW });
         if (dx.HasValue)
         {
-            var gd = new GemmParams
-            {
-                M = inChannels, N = p, K = k, BatchCount = g.Batch,
-                ARowStride = k, AColStride = 1, ABatchStride = 0,
-                BRowStride = p, BColStride = 1, BBatchStride = k * p,
-                CRowStride = p, CBatchStride = inChannels * p,
-                Alpha = 1f, Beta = 0f,
-            };
-            Gemm.Run(dev, weight, col, dx.Value, gd, "ConvTranspose2d.BackwardData");
+            Gemm.Batched(dev, weight, col, dx.Value, m: inChannels, n: p, k: k, g.Batch,
+                transposeA: false, transposeB: false, sharedA: true, sumBatch: false, name: "ConvTranspose2d.BackwardData");
         }
     }
 }

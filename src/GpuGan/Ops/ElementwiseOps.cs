@@ -8,26 +8,40 @@ namespace GpuGan.Ops;
 
 public static class ElementwiseOps
 {
-    public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, float value)
-    {
-        if (dev.UsesHostKernels)
+    internal delegate void FillLaunch(ArrayView<float> x, int length, float value);
+    internal delegate void CopyLaunch(ArrayView<float> x, ArrayView<float> y, int length);
+
+    internal static readonly OpVariants<FillLaunch> FillVariants = new OpVariants<FillLaunch>("Fill")
+        .Register(dev =>
         {
-            using var __ = dev.Scope("Fill:Host", 0, 4.0 * length);
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.Fill.Kernel);
+            return (x, length, value) =>
+            {
+                using var _ = dev.Launch("Fill", 0, 4.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, x, value, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily)
+        .Register(dev => (x, length, value) =>
+        {
+            using var _ = dev.Launch("Fill:Host", 0, 4.0 * length);
             dev.Synchronize();
             unsafe { dev.HostElementwise.Fill(HostMemory.Pointer(x), length, value); }
-            return;
-        }
-        using var _ = dev.Scope("Fill", 0, 4.0 * length);
-        var k = dev.Kernel("Fill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.Fill.Kernel));
-        var r = dev.Range(length);
-        k(r.Threads, x, value, r);
-    }
+        }, OpVariant.HostSimd);
 
-    public static void Copy(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length)
-    {
-        using var _ = dev.Scope("Copy", 0, 8.0 * length);
-        var k = dev.Kernel("Copy", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ElementRange>(Kernels.Copy.Kernel));
-        var r = dev.Range(length);
-        k(r.Threads, x, y, r);
-    }
+    internal static readonly OpVariants<CopyLaunch> CopyVariants = new OpVariants<CopyLaunch>("Copy")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ElementRange>(Kernels.Copy.Kernel);
+            return (x, y, length) =>
+            {
+                using var _ = dev.Launch("Copy", 0, 8.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, x, y, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+
+    public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, float value) => FillVariants.For(dev)(x, length, value);
+
+    public static void Copy(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length) => CopyVariants.For(dev)(x, y, length);
 }

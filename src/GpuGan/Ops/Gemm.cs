@@ -8,43 +8,49 @@ namespace GpuGan.Ops;
 
 /// <summary>
 /// The one dispatch point for matrix products: Linear and every convolution pass reach their GEMM here.
-/// CPU accelerator: the host SIMD GEMM (<see cref="HostGemm"/>) unless <see cref="ComputeDevice.CpuKernels"/> is Ilgpu,
-/// then ILGPU's kernel with one thread per 4x4 register tile; GPU family: 64x64 shared-memory tiles.
+/// Variants: host SIMD (<see cref="HostGemm"/>); CPU family: ILGPU's kernel with one thread per 4x4 register
+/// tile; GPU family: 64x64 shared-memory tiles. Convolutions build their batched forms with <see cref="Batched"/>.
 /// </summary>
 public static class Gemm
 {
+    internal delegate void GemmLaunch(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, string name, double flops, double bytes);
+
+    internal static readonly OpVariants<GemmLaunch> Variants = new OpVariants<GemmLaunch>("Gemm")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel);
+            return (a, b, c, p, name, flops, bytes) =>
+            {
+                using var _ = dev.Launch(name, ":GemmSharedTiled", flops, bytes);
+                var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
+                    (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches);
+                k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, p);
+            };
+        }, OpVariant.GpuFamily)
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, ElementRange>(GemmRegisterTiled.Kernel);
+            return (a, b, c, p, name, flops, bytes) =>
+            {
+                using var _ = dev.Launch(name, ":GemmRegisterTiled", flops, bytes);
+                var r = dev.Range(GemmRegisterTiled.TileCount(p));
+                k(r.Threads, a, b, c, p, r);
+            };
+        }, OpVariant.CpuFamily)
+        .Register(dev => (a, b, c, p, name, flops, bytes) =>
+        {
+            using var _ = dev.Launch(name, ":HostGemm", flops, bytes);
+            // The host reads and writes the CPU accelerator's buffers directly: kernels queued before must be done.
+            dev.Synchronize();
+            unsafe { dev.HostGemm.Run(HostMemory.Pointer(a), HostMemory.Pointer(b), HostMemory.Pointer(c), p); }
+        }, OpVariant.HostSimd);
+
     public static void Run(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, string name = "gemm")
     {
         Validate(a, b, c, p);
         double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
         double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
-        if (dev.UsesHostKernels)
-        {
-            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:HostGemm", flops, bytes);
-            RunHost(dev, a, b, c, p);
-        }
-        else if (dev.Family == KernelFamily.Gpu)
-        {
-            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:GemmSharedTiled", flops, bytes);
-            var k = dev.Kernel("GemmSharedTiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel));
-            var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
-                (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches);
-            k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, p);
-        }
-        else
-        {
-            using var _ = dev.Profiler == null ? default : dev.Scope($"{name}:GemmRegisterTiled", flops, bytes);
-            var k = dev.Kernel("GemmRegisterTiled", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, ElementRange>(GemmRegisterTiled.Kernel));
-            var r = dev.Range(GemmRegisterTiled.TileCount(p));
-            k(r.Threads, a, b, c, p, r);
-        }
-    }
-
-    // The host reads and writes the CPU accelerator's buffers directly: kernels queued before must be done.
-    static unsafe void RunHost(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, in GemmParams p)
-    {
-        dev.Synchronize();
-        dev.HostGemm.Run(HostMemory.Pointer(a), HostMemory.Pointer(b), HostMemory.Pointer(c), p);
+        Variants.For(dev)(a, b, c, p, name, flops, bytes);
     }
 
     /// <summary>Builds the parameters of C = alpha * op(A) op(B) + beta * C for dense row-major matrices.</summary>

@@ -21,11 +21,19 @@ public static class NoiseOps
     /// <summary>Philox blocks one Fill of this length consumes (four values each).</summary>
     public static int BlockCount(int length) => NoiseFill.ThreadCount(length);
 
-    internal static void Fill(ComputeDevice dev, ArrayView<float> x, NoiseParams p)
-    {
-        using var _ = dev.Profiler == null ? default : dev.Scope($"NoiseFill.{p.Kind}", 40.0 * p.Length, 4.0 * p.Length);
-        var k = dev.Kernel("NoiseFill", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, NoiseParams, ElementRange>(NoiseFill.Kernel));
-        var r = dev.Range(NoiseFill.ThreadCount(p.Length));
-        k(r.Threads, x, p, r);
-    }
+    internal delegate void NoiseLaunch(ArrayView<float> x, NoiseParams p);
+
+    internal static readonly OpVariants<NoiseLaunch> Variants = new OpVariants<NoiseLaunch>("NoiseFill")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, NoiseParams, ElementRange>(NoiseFill.Kernel);
+            return (x, p) =>
+            {
+                using var _ = dev.Launch("NoiseFill", p.Kind, "", 40.0 * p.Length, 4.0 * p.Length);
+                var r = dev.Range(NoiseFill.ThreadCount(p.Length));
+                k(r.Threads, x, p, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+
+    internal static void Fill(ComputeDevice dev, ArrayView<float> x, NoiseParams p) => Variants.For(dev)(x, p);
 }

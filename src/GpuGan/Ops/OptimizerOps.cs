@@ -24,34 +24,57 @@ public static class OptimizerOps
         SgdOptions o, float lr, bool hasBuffer) =>
         Sgd(dev, w, grad, buffer, length, new SgdParams { Lr = lr, Momentum = o.Momentum, WeightDecay = o.WeightDecay, HasBuffer = hasBuffer ? 1 : 0 });
 
-    internal static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p)
-    {
-        if (dev.UsesHostKernels)
+    internal delegate void AdamLaunch(ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p);
+    internal delegate void SgdLaunch(ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p);
+    internal delegate void ClipLaunch(ArrayView<float> w, int length, float limit);
+
+    internal static readonly OpVariants<AdamLaunch> AdamVariants = new OpVariants<AdamLaunch>("AdamStep")
+        .Register(dev =>
         {
-            using var __ = dev.Scope("AdamStep:Host", 14.0 * length, 28.0 * length);
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, ElementRange>(AdamStep.Kernel);
+            return (w, grad, m, v, length, p) =>
+            {
+                using var _ = dev.Launch("AdamStep", 14.0 * length, 28.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, w, grad, m, v, p, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily)
+        .Register(dev => (w, grad, m, v, length, p) =>
+        {
+            using var _ = dev.Launch("AdamStep:Host", 14.0 * length, 28.0 * length);
             dev.Synchronize();
             unsafe { dev.HostElementwise.Adam(HostMemory.Pointer(w), HostMemory.Pointer(grad), HostMemory.Pointer(m), HostMemory.Pointer(v), length, p); }
-            return;
-        }
-        using var _ = dev.Scope("AdamStep", 14.0 * length, 28.0 * length);
-        var k = dev.Kernel("AdamStep", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamParams, ElementRange>(AdamStep.Kernel));
-        var r = dev.Range(length);
-        k(r.Threads, w, grad, m, v, p, r);
-    }
+        }, OpVariant.HostSimd);
 
-    internal static void Sgd(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p)
-    {
-        using var _ = dev.Scope("SgdStep", 4.0 * length, 20.0 * length);
-        var k = dev.Kernel("SgdStep", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdParams, ElementRange>(SgdStep.Kernel));
-        var r = dev.Range(length);
-        k(r.Threads, w, grad, buffer, p, r);
-    }
+    internal static readonly OpVariants<SgdLaunch> SgdVariants = new OpVariants<SgdLaunch>("SgdStep")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdParams, ElementRange>(SgdStep.Kernel);
+            return (w, grad, buffer, length, p) =>
+            {
+                using var _ = dev.Launch("SgdStep", 4.0 * length, 20.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, w, grad, buffer, p, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
 
-    public static void ClipWeights(ComputeDevice dev, ArrayView<float> w, int length, float limit)
-    {
-        using var _ = dev.Scope("ClipWeights", 2.0 * length, 8.0 * length);
-        var k = dev.Kernel("ClipWeights", acc => acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.ClipWeights.Kernel));
-        var r = dev.Range(length);
-        k(r.Threads, w, limit, r);
-    }
+    internal static readonly OpVariants<ClipLaunch> ClipVariants = new OpVariants<ClipLaunch>("ClipWeights")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ElementRange>(Kernels.ClipWeights.Kernel);
+            return (w, length, limit) =>
+            {
+                using var _ = dev.Launch("ClipWeights", 2.0 * length, 8.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, w, limit, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+
+    internal static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p) =>
+        AdamVariants.For(dev)(w, grad, m, v, length, p);
+
+    internal static void Sgd(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p) =>
+        SgdVariants.For(dev)(w, grad, buffer, length, p);
+
+    public static void ClipWeights(ComputeDevice dev, ArrayView<float> w, int length, float limit) => ClipVariants.For(dev)(w, length, limit);
 }

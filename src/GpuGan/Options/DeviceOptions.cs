@@ -25,8 +25,6 @@ public static class DeviceOptions
     public static ComputeDevice Create(ParsedOptions o, bool profiling)
     {
         var variant = ParseCpuKernels(o.String(CpuKernels.Name), o.Command);
-        var device = ComputeDevice.Create(DeviceSpec.Parse(o.String(Device.Name) ?? "auto"), profiling, o.Int(Threads.Name, 1, 1024) ?? 0);
-        device.CpuKernels = variant;
-        return device;
+        return ComputeDevice.Create(DeviceSpec.Parse(o.String(Device.Name) ?? "auto"), profiling, o.Int(Threads.Name, 1, 1024) ?? 0, variant);
     }
 }

@@ -16,11 +16,7 @@ public sealed class HostGemmFixture : IDisposable
     public HostGemm ThreeThreads { get; } = new(3);
     public ComputeDevice IlgpuDevice { get; }
 
-    public HostGemmFixture()
-    {
-        IlgpuDevice = ComputeDevice.CreateCpu();
-        IlgpuDevice.CpuKernels = CpuKernelVariant.Ilgpu;
-    }
+    public HostGemmFixture() => IlgpuDevice = ComputeDevice.CreateCpu(cpuKernels: CpuKernelVariant.Ilgpu);
 
     public void Dispose()
     {
@@ -127,16 +123,18 @@ public class HostGemmTests(HostGemmFixture fx) : IClassFixture<HostGemmFixture>
     [Fact]
     public void DispatchUsesHostGemmOnlyForSimdVariant()
     {
-        using var dev = ComputeDevice.CreateCpu();
-        Assert.Equal(CpuKernelVariant.Simd, dev.CpuKernels);
         var profiler = new NameRecorder();
-        dev.Profiler = profiler;
         var rng = new Random(TestSeed.For("dispatch"));
-        using var a = dev.Allocate(6); using var b = dev.Allocate(6); using var c = dev.Allocate(4);
-        a.CopyFrom(GemmCases.Random(rng, 6)); b.CopyFrom(GemmCases.Random(rng, 6));
-        Gemm.Run(dev, a.View, b.View, c.View, Gemm.Dense(2, 2, 3, false, false), "t");
-        dev.CpuKernels = CpuKernelVariant.Ilgpu;
-        Gemm.Run(dev, a.View, b.View, c.View, Gemm.Dense(2, 2, 3, false, false), "t");
+        float[] da = GemmCases.Random(rng, 6), db = GemmCases.Random(rng, 6);
+        foreach (var variant in new[] { CpuKernelVariant.Simd, CpuKernelVariant.Ilgpu })
+        {
+            using var dev = ComputeDevice.CreateCpu(cpuKernels: variant);
+            Assert.Equal(variant, dev.CpuKernels);
+            dev.Profiler = profiler;
+            using var a = dev.Allocate(6); using var b = dev.Allocate(6); using var c = dev.Allocate(4);
+            a.CopyFrom(da); b.CopyFrom(db);
+            Gemm.Run(dev, a.View, b.View, c.View, Gemm.Dense(2, 2, 3, false, false), "t");
+        }
         Assert.Equal(["t:HostGemm", "t:GemmRegisterTiled"], profiler.Names);
     }
 

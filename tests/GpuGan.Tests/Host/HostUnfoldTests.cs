@@ -36,8 +36,7 @@ public sealed class HostUnfoldTests
 
         (float[] Col, float[] Img, float[] ImgBias) Run(CpuKernelVariant variant)
         {
-            using var dev = ComputeDevice.CreateCpu();
-            dev.CpuKernels = variant;
+            using var dev = ComputeDevice.CreateCpu(cpuKernels: variant);
             using var ti = dev.Allocate(g.ImageLength);
             using var tc = dev.Allocate(g.ColumnLength);
             using var tb = dev.Allocate(c);

@@ -10,8 +10,7 @@ namespace GpuGan.Tests.Kernels;
 /// </summary>
 public sealed class CpuFamilyFixture : IDisposable
 {
-    public ComputeDevice Device { get; } = ComputeDevice.CreateCpu();
-    public CpuFamilyFixture() => Device.CpuKernels = CpuKernelVariant.Ilgpu;
+    public ComputeDevice Device { get; } = ComputeDevice.CreateCpu(cpuKernels: CpuKernelVariant.Ilgpu);
     public void Dispose() => Device.Dispose();
 }
 
@@ -59,11 +58,8 @@ public sealed class GpuFamilyOnCpuFixture : IDisposable
 {
     public ComputeDevice Device { get; }
 
-    public GpuFamilyOnCpuFixture()
-    {
-        Device = ComputeDevice.CreateCpu(0, false, new ILGPU.Runtime.CPU.CPUDevice(32, 8, 1));
-        Device.Family = KernelFamily.Gpu;
-    }
+    public GpuFamilyOnCpuFixture() =>
+        Device = ComputeDevice.CreateCpu(simulate: new ILGPU.Runtime.CPU.CPUDevice(32, 8, 1), family: KernelFamily.Gpu);
 
     public void Dispose() => Device.Dispose();
 }

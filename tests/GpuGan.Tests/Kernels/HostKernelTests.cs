@@ -124,10 +124,8 @@ public class HostKernelTests(TestDeviceFixture fixture)
         var dev = fixture.CpuSimd;
         Assert.True(dev.UsesHostKernels);
         var host = RunAll(dev);
-        Dictionary<string, float[]> ilgpu;
-        dev.CpuKernels = CpuKernelVariant.Ilgpu;
-        try { ilgpu = RunAll(dev); }
-        finally { dev.CpuKernels = CpuKernelVariant.Simd; }
+        using var ilgpuDev = ComputeDevice.CreateCpu(dev.CpuWorkers, cpuKernels: CpuKernelVariant.Ilgpu);
+        var ilgpu = RunAll(ilgpuDev);
 
         Assert.Equal(ilgpu.Keys.OrderBy(k => k), host.Keys.OrderBy(k => k));
         foreach (var (key, expected) in ilgpu)
