@@ -70,6 +70,18 @@ tmo() {
 }
 # last_summary LOG: the `summary: ` line a helper script printed, if any.
 last_summary() { grep -a '^summary: ' "$1" 2> /dev/null | tail -n1 | cut -c10-; }
+# summarised LOG LINES SECONDS LABEL CMD...: a helper script under its timeout into LOG, the end of LOG shown;
+# FIG is its summary line, else LABEL and why it failed. Returns the script's exit code.
+summarised() {
+    local log=$1 lines=$2 t=$3 label=$4 rc
+    shift 4
+    tmo "$t" "$@" > "$log" 2>&1
+    rc=$?
+    show "$log" "$lines"
+    FIG=$(last_summary "$log")
+    [[ -n "$FIG" ]] || FIG="$label$(why "$rc" "$log")"
+    return "$rc"
+}
 last_line() { grep -av '^[[:space:]]*$' "$1" 2> /dev/null | tail -n1; }
 why() { # why RC LOG: a short reason for a failed command (an unhandled exception's first line rather than its stack)
     local line
@@ -299,13 +311,8 @@ step_e() {
     if [[ -z "$ptx_dir" ]]; then SKIP="no PTX (step p)"; return 0; fi
     need_python || return 0
     need_gpu || return 0
-    local log="$res/e-jit.log" rc
-    tmo 180 python3 "$here/cuda_jit_log.py" --logs "$res/jit" --json "$res/jit.json" "$ptx_dir" > "$log" 2>&1
-    rc=$?
-    show "$log" 40
-    FIG=$(last_summary "$log")
-    [[ -n "$FIG" ]] || FIG="cuda_jit_log.py $(why "$rc" "$log")"
-    return "$rc"
+    summarised "$res/e-jit.log" 40 180 "cuda_jit_log.py " \
+        python3 "$here/cuda_jit_log.py" --logs "$res/jit" --json "$res/jit.json" "$ptx_dir"
 }
 
 # --- f: gpugan check --------------------------------------------------------------------------------------
@@ -344,16 +351,10 @@ step_g_cpu() { train20 cpu; }
 step_g_cuda() { train20 cuda; }
 step_g_compare() {
     need_python || return 0
-    local log="$res/g-compare.log" rc
     if [[ ! -s "$res/train20-cuda/metrics.jsonl" ]]; then SKIP="no cuda run to compare (step g2)"; return 0; fi
     if [[ ! -s "$res/train20-cpu/metrics.jsonl" ]]; then SKIP="no cpu run to compare (step g1)"; return 0; fi
-    tmo 30 python3 "$here/gpu_check_metrics.py" compare "$res/train20-cuda/metrics.jsonl" \
-        "$res/train20-cpu/metrics.jsonl" --names cuda,cpu > "$log" 2>&1
-    rc=$?
-    show "$log" 24
-    FIG=$(last_summary "$log")
-    [[ -n "$FIG" ]] || FIG="$(why "$rc" "$log")"
-    return "$rc"
+    summarised "$res/g-compare.log" 24 30 "" python3 "$here/gpu_check_metrics.py" compare \
+        "$res/train20-cuda/metrics.jsonl" "$res/train20-cpu/metrics.jsonl" --names cuda,cpu
 }
 
 # --- h: gpugan profile ------------------------------------------------------------------------------------

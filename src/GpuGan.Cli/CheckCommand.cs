@@ -49,11 +49,11 @@ public static class CheckCommand
         int baseSeed = o.Int("seed") ?? CheckSeed.Fresh();
         var options = new CheckOptions { CorruptCase = Environment.GetEnvironmentVariable(FaultVariable) is { Length: > 0 } f ? f : null };
 
-        using var device = TrainCommand.CreateDevice(o, profiling: false);
+        using var device = DeviceOptions.Create(o, profiling: false);
         string what = quick ? "--quick " : "";
         stdout.WriteLine($"check: {cases.Count} {what}cases of the operator table on {device}");
         stdout.WriteLine($"kernels: {DeviceSummary.Kernels(device)}");
-        if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
+        DeviceOptions.WriteFallback(device, stdout);
         stdout.WriteLine($"seed: {baseSeed} (reproduce with --seed {baseSeed}; GPUGAN_TEST_SEED={baseSeed} in the tests)");
         stdout.WriteLine($"pass: forward rel L2 <= {OpHarness.ForwardTolerance:0e+0} against float64, gradients rel L2 <= {OpHarness.GradientTolerance:0e+0} against finite differences");
         if (options.CorruptCase != null)

@@ -30,7 +30,7 @@ public static class ProfileCommand
         var options = TrainCommand.BuildOptions(o);
         string outDir = o.String("out") ?? "runs/profile";
         int warmup = o.Int("warmup", 0, 1000) ?? 2;
-        using var device = TrainCommand.CreateDevice(o, profiling: true);
+        using var device = DeviceOptions.Create(o, profiling: true);
         int steps = o.Int("iterations", 1, 100_000) ?? (device.Kind == DeviceKind.Cpu ? 5 : 20);
         options = options with
         {
@@ -39,7 +39,7 @@ public static class ProfileCommand
         };
         options.Validate();
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
-        if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
+        DeviceOptions.WriteFallback(device, stdout);
         stdout.WriteLine($"profiling {steps} steps after {warmup} warm-up steps on {device}: {options.Model.Name}, batch {options.BatchSize}");
         using var trainer = new GanTrainer(device, options, data)
         {

@@ -43,10 +43,10 @@ public static class TrainCommand
         options.Validate();
 
         bool profile = o.Has(Profile.Name);
-        using var device = CreateDevice(o, profile);
+        using var device = DeviceOptions.Create(o, profile);
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         stdout.WriteLine($"device: {device}  data: {data}");
-        if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
+        DeviceOptions.WriteFallback(device, stdout);
         using var trainer = new GanTrainer(device, options, data, resume);
         stdout.WriteLine($"model: {trainer.Model.Name}  G {ModelDefinition.CountParameters(trainer.G):N0} parameters, D {ModelDefinition.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
@@ -76,8 +76,6 @@ public static class TrainCommand
             _ => throw new TrainingDivergedException(result.Message),
         };
     }
-
-    internal static ComputeDevice CreateDevice(ParsedOptions o, bool profiling) => DeviceOptions.Create(o, profiling);
 
     static string FormatProgress(TrainProgress p)
     {

@@ -143,7 +143,7 @@ public sealed class ComputeDevice : IDisposable
             {
                 case DeviceKind.Cuda:
                     if (cuda.Count == 0)
-                        throw new DeviceException($"--device {spec}: no CUDA device: {CudaDriver.WhyNotUsed(0)}");
+                        throw new DeviceException($"--device {spec}: no CUDA device: {CudaDriver.WhyNoDevice()}");
                     if (spec.Index >= cuda.Count)
                         throw new DeviceException($"--device {spec}: {cuda.Count} CUDA device(s) found; run 'gpugan devices' to list them");
                     return new ComputeDevice(context, cuda[spec.Index].CreateAccelerator(context), DeviceKind.Cuda, spec.ToString());
@@ -160,7 +160,7 @@ public sealed class ComputeDevice : IDisposable
                         if (OpenClSkipReason(openCl[i], automatic: true) == null)
                             return new ComputeDevice(context, openCl[i].CreateAccelerator(context), DeviceKind.OpenCL, $"opencl:{i}");
                     context.Dispose();
-                    string cudaWhy = CudaDriver.WhyNotUsed(0) ?? "no CUDA device";
+                    string cudaWhy = CudaDriver.WhyNoDevice();
                     string clWhy = openCl.Count == 0 ? "no OpenCL device" : "no OpenCL GPU ILGPU can use";
                     return WithReason(CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels), $"CUDA not used: {cudaWhy}; {clWhy}");
             }
@@ -218,7 +218,7 @@ public sealed class ComputeDevice : IDisposable
         }
         // Always say why CUDA is not in the list: the driver's own answer, asked directly.
         if (!list.Any(r => r.Id.StartsWith("cuda:", StringComparison.Ordinal)))
-            list.Insert(0, new DeviceReport("cuda", "NVIDIA CUDA", "-", 0, 0, 0, false, false, CudaDriver.WhyNotUsed(0) ?? "no CUDA device"));
+            list.Insert(0, new DeviceReport("cuda", "NVIDIA CUDA", "-", 0, 0, 0, false, false, CudaDriver.WhyNoDevice()));
         list.Add(new DeviceReport("cpu", "ILGPU CPU accelerator", $"CPU ({Environment.ProcessorCount} cores)",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 1, 1, true, !autoChosen, null));
         return list;

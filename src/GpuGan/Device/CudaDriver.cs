@@ -8,8 +8,8 @@ namespace GpuGan.Device;
 /// The NVIDIA driver library, as ILGPU needs it and as a user needs it explained. ILGPU 1.5.3 imports the
 /// driver as "cuda", which .NET looks for as libcuda.so; the driver package installs libcuda.so.1, and the
 /// unversioned link comes only with development packages, so GPU containers often lack it and ILGPU then
-/// sees no CUDA at all. A fallback resolver hands ILGPU libcuda.so.1, and <see cref="WhyUnavailable"/> says in
-/// one line why CUDA cannot be used: no driver library, the driver's own error, or no device.
+/// sees no CUDA at all. A fallback resolver hands ILGPU libcuda.so.1, and <see cref="WhyNoDevice"/> says in
+/// one line why CUDA cannot be used.
 /// </summary>
 public static unsafe class CudaDriver
 {
@@ -39,24 +39,20 @@ public static unsafe class CudaDriver
     }
 
     /// <summary>
-    /// Null when the driver loads, initialises and reports at least one device; otherwise why not, in one line.
-    /// Talks to the driver directly (cuInit, cuDriverGetVersion, cuDeviceGetCount), not through ILGPU, so it
-    /// can tell these cases apart.
+    /// Why ILGPU lists no CUDA device, in one line: no driver library, the driver's own error, no device, or
+    /// devices the driver reports but ILGPU does not accept. Asks the driver directly (<see cref="Probe"/>).
     /// </summary>
-    public static string? WhyUnavailable() => Probe().Reason;
-
-    /// <summary>
-    /// The driver's version and device count, or why there is none to use. When the driver reports devices but
-    /// ILGPU lists none (<paramref name="ilgpuDevices"/> = 0), that is the reason given.
-    /// </summary>
-    public static string? WhyNotUsed(int ilgpuDevices)
+    public static string WhyNoDevice()
     {
         var (reason, version, devices) = Probe();
-        if (reason != null || ilgpuDevices > 0) return reason;
-        return $"the CUDA driver {VersionText(version)} reports {devices} device(s), but ILGPU 1.5.3 accepts none of them (architecture or driver version it does not know)";
+        return reason ?? $"the CUDA driver {VersionText(version)} reports {devices} device(s), but ILGPU 1.5.3 accepts none of them (architecture or driver version it does not know)";
     }
 
-    /// <summary>The driver's version and device count, or why there is none to use.</summary>
+    /// <summary>
+    /// The driver's version and device count, or why there is none to use (null reason: it loads, initialises
+    /// and reports at least one device). Talks to the driver directly (cuInit, cuDriverGetVersion,
+    /// cuDeviceGetCount), not through ILGPU, so it can tell these cases apart.
+    /// </summary>
     public static (string? Reason, int DriverVersion, int Devices) Probe()
     {
         IntPtr lib = IntPtr.Zero;

@@ -27,4 +27,10 @@ public static class DeviceOptions
         var variant = ParseCpuKernels(o.String(CpuKernels.Name), o.Command);
         return ComputeDevice.Create(DeviceSpec.Parse(o.String(Device.Name) ?? "auto"), profiling, o.Int(Threads.Name, 1, 1024) ?? 0, variant);
     }
+
+    /// <summary>Writes why --device auto settled for the CPU, when it did (train, check and profile say it alike).</summary>
+    public static void WriteFallback(ComputeDevice device, TextWriter stdout)
+    {
+        if (device.FallbackReason != null) stdout.WriteLine($"device: --device auto chose the CPU ({device.FallbackReason})");
+    }
 }

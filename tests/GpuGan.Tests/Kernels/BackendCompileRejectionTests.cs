@@ -1,3 +1,4 @@
+using GpuGan.GpuCode;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -15,14 +16,14 @@ namespace GpuGan.Tests.Kernels;
 public class BackendCompileRejectionTests(ITestOutputHelper output)
 {
     static readonly IReadOnlyDictionary<string, System.Reflection.MethodInfo> Samples =
-        BackendCompileTests.FindKernels(typeof(RejectedKernelSample).Assembly);
+        KernelCatalog.Find(typeof(RejectedKernelSample).Assembly);
 
     [Fact]
     public void Enumeration_picks_up_kernels_of_any_assembly()
     {
         Assert.Contains("RejectedKernelSample.UnsignedToFloat", Samples.Keys);
         Assert.Contains("RejectedKernelSample.WarpShuffle", Samples.Keys);
-        Assert.DoesNotContain(BackendCompileTests.Kernels.Keys, k => k.StartsWith("RejectedKernelSample."));
+        Assert.DoesNotContain(KernelCatalog.All.Keys, k => k.StartsWith("RejectedKernelSample."));
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public class BackendCompileRejectionTests(ITestOutputHelper output)
     [Fact]
     public void PTX_rejects_XMath_Exp_without_EnableAlgorithms()
     {
-        var kernel = BackendCompileTests.Kernels["ActivationForward.Kernel"];
+        var kernel = KernelCatalog.All["ActivationForward.Kernel"];
         var e = Assert.ThrowsAny<Exception>(() =>
             Compile(Target.Ptx, kernel, b => b.CPU().Optimize(OptimizationLevel.O2)));
         Assert.Contains("NotSupportedIntrinsicException", Describe(e));

@@ -17,10 +17,7 @@ namespace GpuGan.Tests.Kernels;
 /// </summary>
 public class BackendCompileTests(ITestOutputHelper output)
 {
-    /// <summary>All kernels of the GpuGan.Kernels assembly by case name (Class.Method).</summary>
-    public static IReadOnlyDictionary<string, MethodInfo> Kernels => KernelCatalog.All;
-
-    public static IReadOnlyDictionary<string, MethodInfo> FindKernels(Assembly assembly) => KernelCatalog.Find(assembly);
+    static IReadOnlyDictionary<string, MethodInfo> Kernels => KernelCatalog.All;
 
     public static TheoryData<string> KernelNames()
     {
@@ -49,9 +46,9 @@ public class BackendCompileTests(ITestOutputHelper output)
         Assert.DoesNotContain("GroupReduce.Sum", Kernels.Keys);
         Assert.DoesNotContain("Philox.Block", Kernels.Keys);
         // Explicitly grouped kernels take no index; the rest take one first.
-        Assert.False(IsImplicitlyGrouped(Kernels["GemmSharedTiled.Kernel"]));
-        Assert.False(IsImplicitlyGrouped(Kernels["BatchNormStatistics.PerGroup"]));
-        Assert.True(IsImplicitlyGrouped(Kernels["GemmRegisterTiled.Kernel"]));
+        Assert.False(KernelCatalog.IsImplicitlyGrouped(Kernels["GemmSharedTiled.Kernel"]));
+        Assert.False(KernelCatalog.IsImplicitlyGrouped(Kernels["BatchNormStatistics.PerGroup"]));
+        Assert.True(KernelCatalog.IsImplicitlyGrouped(Kernels["GemmRegisterTiled.Kernel"]));
         output.WriteLine($"{Kernels.Count} kernels: {string.Join(", ", Kernels.Keys)}");
     }
 

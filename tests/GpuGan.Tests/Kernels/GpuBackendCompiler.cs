@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using ILGPU;
-using GpuGan.Device;
 using GpuGan.GpuCode;
-using ILGPU.Runtime;
-using ILGPU.Runtime.CPU;
-using ILGPU.Runtime.Cuda;
-using ILGPU.Runtime.OpenCL;
 
 namespace GpuGan.Tests.Kernels;
 
@@ -18,8 +13,6 @@ namespace GpuGan.Tests.Kernels;
 public static class GpuBackendCompiler
 {
     public enum Target { Ptx, OpenCL }
-
-    public static bool IsImplicitlyGrouped(MethodInfo kernel) => KernelCatalog.IsImplicitlyGrouped(kernel);
 
     /// <summary>
     /// Compiles one kernel and returns the PTX assembly or the OpenCL C source; throws whatever the backend
