@@ -87,3 +87,23 @@ public static class ClipWeights
         w[i] = XMath.Clamp(w[i], -c, c);
     }
 }
+
+/// <summary>
+/// average = w + decay (average - w): one step of an exponential moving average of weights (StyleGAN's G_ema);
+/// written as a lerp from w so that decay 0 copies w exactly.
+/// </summary>
+public static class EmaUpdate
+{
+    public static void Kernel(Index1D thread, ArrayView<float> average, ArrayView<float> w, float decay, ElementRange range)
+    {
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        for (int i = range.Start(t); i < end; i++) At(i, average, w, decay);
+    }
+
+    static void At(int i, ArrayView<float> average, ArrayView<float> w, float decay)
+    {
+        float wi = w[i];
+        average[i] = wi + decay * (average[i] - wi);
+    }
+}

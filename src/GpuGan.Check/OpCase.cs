@@ -33,6 +33,8 @@ public sealed record OpCase(string Name, OpKind Op)
     public bool Decoupled { get; init; }
     public float Momentum { get; init; }
     public float Clip { get; init; } = 0.01f;
+    /// <summary>Weight average decay (EmaUpdate).</summary>
+    public float Decay { get; init; } = 0.999f;
     public int Steps { get; init; } = 3;
     public int StartStep { get; init; } = 1;
     public bool FreshState { get; init; } = true;

@@ -132,6 +132,9 @@ public static class OpCases
         all.Add(new("sgd_plain_wd0.001_n10", OpKind.Sgd) { Length = 10, Lr = 0.01f, WeightDecay = 0.001f, FreshState = false });
         all.Add(new("clip_0.01_n99", OpKind.ClipWeights) { Length = 99, Clip = 0.01f });
         all.Add(new("clip_1.5_n4", OpKind.ClipWeights) { Length = 4, Clip = 1.5f });
+        all.Add(new("ema_0.999_n37", OpKind.Ema) { Length = 37, Decay = 0.999f });
+        all.Add(new("ema_0.5_n130", OpKind.Ema) { Length = 130, Decay = 0.5f, Steps = 2 });
+        all.Add(new("ema_0_copies_n9", OpKind.Ema) { Length = 9, Decay = 0f, Steps = 1 });
         return all;
     }
 }

@@ -326,7 +326,7 @@ public sealed class LossProblem : OpProblem
     }
 }
 
-/// <summary>Adam/AdamW, SGD (momentum) or weight clipping, several steps; forward-only (w and the state).</summary>
+/// <summary>Adam/AdamW, SGD (momentum), weight clipping or the weight average, several steps; forward-only (w and the state).</summary>
 public sealed class OptimizerProblem : OpProblem
 {
     readonly OpCase c;
@@ -347,6 +347,7 @@ public sealed class OptimizerProblem : OpProblem
             var buf = c.FreshState ? Enumerable.Repeat(float.NaN, n).ToArray() : Uniform(rng, n, -0.5, 0.5); // first step must not read it
             Add("buf", [n], buf, Role.Const);
         }
+        else if (c.Op == OpKind.Ema) Add("avg", [n], Uniform(rng, n, -2, 2), Role.Const);
     }
 
     public override string? DifferentiatedOutput => null;
@@ -373,6 +374,13 @@ public sealed class OptimizerProblem : OpProblem
                 for (int s = 0; s < c.Steps; s++)
                     RefOps.SgdStep(w, v["grad"], buf, c.FreshState && s == 0, c.Lr, c.Momentum, c.WeightDecay);
                 if (c.Momentum != 0) res["buf"] = buf;
+                break;
+            }
+            case OpKind.Ema:
+            {
+                var avg = (double[])v["avg"].Clone();
+                for (int s = 0; s < c.Steps; s++) RefOps.EmaUpdate(avg, w, c.Decay);
+                res["avg"] = avg;
                 break;
             }
             default:
@@ -421,6 +429,13 @@ public sealed class OptimizerProblem : OpProblem
                         i => BitConverter.SingleToInt32Bits(untouched[i]) != BitConverter.SingleToInt32Bits(Get("buf").Data[i]), -1);
                     if (changed >= 0) r.Violations.Add($"SGD without momentum changed its buffer at {changed}");
                 }
+                break;
+            }
+            case OpKind.Ema:
+            {
+                var avg = ts.Up(Get("avg").Data, n);
+                for (int s = 0; s < c.Steps; s++) OptimizerOps.Ema(dev, avg.View, w.View, n, c.Decay);
+                r.Outputs["avg"] = avg.ToArray();
                 break;
             }
             default:

@@ -17,6 +17,8 @@ public static class SampleCommand
         new("out", "FILE", "samples.png", "PNG grid to write"),
         new("columns", "N", "8", "images per grid row"),
         new("seed", "N", "0", "noise seed"),
+        new("ema", null, "when the checkpoint has one", "use G's weight average (trained with --ema)"),
+        new("no-ema", null, "", "use G itself even when the checkpoint has a weight average"),
         new("device", "NAME", "auto", "auto, cpu, cuda[:N] or opencl[:N]"),
         new("help", null, "", "show this help"),
     ];
@@ -37,13 +39,21 @@ public static class SampleCommand
         var (ckpt, file) = CheckpointStore.Open(ckptArg);
         var m = ckpt.State.Options.Model;
         using var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"));
-        using var g = CheckpointStore.LoadGenerator(device, ckpt, file);
+        using var g = CheckpointStore.LoadGenerator(device, ckpt, file, GeneratorChoice(o));
         using var z = device.Allocate(count, m.LatentSize);
         var rng = new NoiseGenerator(device, seed, 3);
         if (ckpt.State.Options.Noise == NoiseDistribution.Uniform) rng.Uniform(z, -1f, 1f); else rng.Normal(z);
         var images = g.Forward(z).ToArray();
         SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns);
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} samples from {file} (iteration {ckpt.State.Iteration}) to {outPath}"));
+        string which = CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G";
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {count} samples of {which} from {file} (iteration {ckpt.State.Iteration}) to {outPath}"));
         return 0;
+    }
+
+    /// <summary>--ema: the weight average (an error if the checkpoint has none); --no-ema: G; neither: the average when there is one.</summary>
+    public static bool? GeneratorChoice(ParsedOptions o)
+    {
+        if (o.Has("ema") && o.Has("no-ema")) throw new UsageException($"{o.Command}: give --ema or --no-ema, not both");
+        return o.Has("ema") ? true : o.Has("no-ema") ? false : null;
     }
 }

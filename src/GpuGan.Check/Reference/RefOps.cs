@@ -210,4 +210,10 @@ public static class RefOps
     {
         for (int i = 0; i < w.Length; i++) w[i] = Math.Min(c, Math.Max(-c, w[i]));
     }
+
+    // average = decay average + (1 - decay) w
+    public static void EmaUpdate(double[] average, double[] w, double decay)
+    {
+        for (int i = 0; i < w.Length; i++) average[i] = decay * average[i] + (1 - decay) * w[i];
+    }
 }

@@ -6,14 +6,14 @@ namespace GpuGan.Host;
 /// <summary>
 /// Elementwise kernels on host memory for the CPU accelerator, with the ILGPU kernels' semantics: Fill,
 /// activation forward/backward (<see cref="ActivationForward"/>, <see cref="ActivationBackward"/>, backward from
-/// the output y), per-channel bias add (<see cref="AddChannelBias"/>) and the fused Adam step (<see cref="AdamStep"/>).
+/// the output y), per-channel bias add (<see cref="AddChannelBias"/>) the fused Adam step (<see cref="AdamStep"/>) and the weight average (<see cref="EmaUpdate"/>).
 /// Each element is computed independently with the kernel's float operations in the kernel's order, so the split
 /// into contiguous chunks (one per worker) cannot change a bit; small tensors run on the calling thread.
 /// </summary>
 public sealed unsafe class HostElementwise
 {
     readonly WorkerPool pool;
-    readonly Action<int> fill, activationForward, activationBackward, addBias, adam;
+    readonly Action<int> fill, activationForward, activationBackward, addBias, adam, ema;
     float* a, b, c, d;
     int length;
     float value;
@@ -29,6 +29,7 @@ public sealed unsafe class HostElementwise
         activationBackward = ActivationBackwardWorker;
         addBias = AddBiasWorker;
         adam = AdamWorker;
+        ema = EmaWorker;
     }
 
     // x[0..length) = value
@@ -58,6 +59,12 @@ public sealed unsafe class HostElementwise
     public void Adam(float* w, float* grad, float* m, float* v, int length, in AdamParams p)
     {
         lock (pool) { a = w; b = grad; c = m; d = v; this.length = length; adamParams = p; Run(adam); }
+    }
+
+    // average = w + decay (average - w)
+    public void Ema(float* average, float* w, int length, float decay)
+    {
+        lock (pool) { a = average; b = w; this.length = length; value = decay; Run(ema); }
     }
 
     void Run(Action<int> work)
@@ -195,5 +202,20 @@ public sealed unsafe class HostElementwise
             float denom = MathF.Sqrt(vi) / sqrtBc2 + p.Eps;
             w[i] = wi - step * (mi / denom);
         }
+    }
+
+    void EmaWorker(int worker)
+    {
+        var (s, e) = Share(worker);
+        float* avg = a, w = b;
+        float decay = value;
+        int i = s, n = Vector<float>.Count;
+        var vd = new Vector<float>(decay);
+        for (; i + n <= e; i += n)
+        {
+            var wi = Vector.Load(w + i);
+            (wi + vd * (Vector.Load(avg + i) - wi)).Store(avg + i);
+        }
+        for (; i < e; i++) { float wi = w[i]; avg[i] = wi + decay * (avg[i] - wi); }
     }
 }

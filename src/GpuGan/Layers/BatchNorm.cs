@@ -35,7 +35,9 @@ public sealed class BatchNorm : Layer
 
     public int Channels { get; }
     public float Eps { get; }
-    public float Momentum { get; }
+    /// <summary>Weight of the new batch in the running statistics; 1/(k+1) on the k-th batch gives their plain mean
+    /// (PyTorch's momentum=None, used to recompute statistics for averaged weights).</summary>
+    public float Momentum { get; set; }
     public Parameter Weight { get; }
     public Parameter Bias { get; }
     public Tensor RunningMean { get; }
@@ -54,6 +56,13 @@ public sealed class BatchNorm : Layer
         BatchNormOps.Forward(Device, x.View, y.View, Weight.Value.View, Bias.Value.View, RunningMean.View, RunningVar.View, mean.View, invStd.View,
             x.Shape[0], Channels, Plane(x), Eps, Momentum, trainedLast);
         return y;
+    }
+
+    /// <summary>running_mean 0, running_var 1, as at construction.</summary>
+    public void ResetRunningStatistics()
+    {
+        ElementwiseOps.Fill(Device, RunningMean.View, Channels, 0f);
+        ElementwiseOps.Fill(Device, RunningVar.View, Channels, 1f);
     }
 
     public override Tensor? Backward(Tensor dy, bool inputGradient = true)

@@ -27,6 +27,7 @@ public static class OptimizerOps
     internal delegate void AdamLaunch(ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p);
     internal delegate void SgdLaunch(ArrayView<float> w, ArrayView<float> grad, ArrayView<float> buffer, int length, SgdParams p);
     internal delegate void ClipLaunch(ArrayView<float> w, int length, float limit);
+    internal delegate void EmaLaunch(ArrayView<float> average, ArrayView<float> w, int length, float decay);
 
     internal static readonly OpVariants<AdamLaunch> AdamVariants = new OpVariants<AdamLaunch>("AdamStep")
         .Register(dev =>
@@ -70,6 +71,24 @@ public static class OptimizerOps
             };
         }, OpVariant.GpuFamily, OpVariant.CpuFamily);
 
+    internal static readonly OpVariants<EmaLaunch> EmaVariants = new OpVariants<EmaLaunch>("EmaUpdate")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, ElementRange>(EmaUpdate.Kernel);
+            return (average, w, length, decay) =>
+            {
+                using var _ = dev.Launch("EmaUpdate", 3.0 * length, 12.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, average, w, decay, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily)
+        .Register(dev => (average, w, length, decay) =>
+        {
+            using var _ = dev.Launch("EmaUpdate:Host", 3.0 * length, 12.0 * length);
+            dev.Synchronize();
+            unsafe { dev.HostElementwise.Ema(HostMemory.Pointer(average), HostMemory.Pointer(w), length, decay); }
+        }, OpVariant.HostSimd);
+
     internal static void Adam(ComputeDevice dev, ArrayView<float> w, ArrayView<float> grad, ArrayView<float> m, ArrayView<float> v, int length, AdamParams p) =>
         AdamVariants.For(dev)(w, grad, m, v, length, p);
 
@@ -77,4 +96,8 @@ public static class OptimizerOps
         SgdVariants.For(dev)(w, grad, buffer, length, p);
 
     public static void ClipWeights(ComputeDevice dev, ArrayView<float> w, int length, float limit) => ClipVariants.For(dev)(w, length, limit);
+
+    /// <summary>average = w + decay (average - w), elementwise: one update of an exponential moving average of weights.</summary>
+    public static void Ema(ComputeDevice dev, ArrayView<float> average, ArrayView<float> w, int length, float decay) =>
+        EmaVariants.For(dev)(average, w, length, decay);
 }

@@ -44,9 +44,18 @@ public sealed class CheckpointStore(string runFolder, int keep)
         }
     }
 
-    /// <summary>The checkpoint's generator (its registered model, weights and BatchNorm statistics), in evaluation mode.</summary>
-    public static Sequential LoadGenerator(ComputeDevice dev, Checkpoint c, string source)
+    /// <summary>Whether the checkpoint holds G's weight average (trained with --ema).</summary>
+    public static bool HasAverage(Checkpoint c) => c.Tensors.Keys.Any(k => k.StartsWith(GeneratorAverage.Prefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The checkpoint's generator (its registered model, weights and BatchNorm statistics), in evaluation mode:
+    /// with <paramref name="average"/> null its weight average when it has one, else G; true insists on the average, false on G.
+    /// </summary>
+    public static Sequential LoadGenerator(ComputeDevice dev, Checkpoint c, string source, bool? average = null)
     {
+        bool useAverage = average ?? HasAverage(c);
+        if (useAverage && !HasAverage(c))
+            throw new CheckpointException($"{source}: has no weight average of G (the run was trained without --ema)");
         var m = c.State.Options.Model;
         Models.ModelDefinition definition;
         try { definition = m.Definition; }
@@ -54,7 +63,7 @@ public sealed class CheckpointStore(string runFolder, int keep)
         var g = definition.Generator(dev, m);
         try
         {
-            Restore(c, Tensors(g), source);
+            Restore(c, Tensors(g).Select(t => ((useAverage ? GeneratorAverage.Prefix : "") + t.Name, t.Value)), source);
         }
         catch
         {

@@ -19,7 +19,7 @@ namespace GpuGan.Training;
 public sealed class GanTrainer : IDisposable
 {
     // Philox streams: one per purpose, so adding a draw in one place never shifts the others.
-    const uint InitStream = 0, TrainNoiseStream = 1, FixedNoiseStream = 2;
+    const uint InitStream = 0, TrainNoiseStream = 1, FixedNoiseStream = 2, EmaStatisticsStream = 3;
 
     readonly ComputeDevice dev;
     readonly BatchSampler sampler;
@@ -56,6 +56,9 @@ public sealed class GanTrainer : IDisposable
         z = dev.Allocate(options.BatchSize, m.LatentSize);
         fixedZ = dev.Allocate(options.BatchSize, m.LatentSize);
         FillNoise(new NoiseGenerator(dev, options.Seed, FixedNoiseStream), fixedZ);
+        if (options.Ema > 0)
+            Ema = new GeneratorAverage(dev, G, Model.Generator(dev, m), options.Ema, m.LatentSize, options.BatchSize,
+                new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), FillNoise);
         hostBatch = new float[sampler.BatchFloats];
         hostLabels = new int[options.BatchSize];
         TargetIterations = options.Iterations
@@ -72,6 +75,8 @@ public sealed class GanTrainer : IDisposable
     public ModelDefinition Model { get; }
     public Sequential G { get; }
     public Sequential D { get; }
+    /// <summary>G's weight average with --ema, else null.</summary>
+    public GeneratorAverage? Ema { get; }
     public long Iteration { get; private set; }
     public long TargetIterations { get; }
     public IReadOnlyList<MetricsRecord> History => history;
@@ -83,6 +88,14 @@ public sealed class GanTrainer : IDisposable
 
     /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
     public Action<long, LossStats>? OnIteration { get; set; }
+
+    /// <summary>The generator samples and evaluation use: G_ema when there is one, else G (in evaluation mode).</summary>
+    public Sequential SamplingGenerator()
+    {
+        if (Ema != null) return Ema.Ready();
+        G.Training = false;
+        return G;
+    }
 
     void FillNoise(NoiseGenerator rng, Tensor t)
     {
@@ -128,6 +141,7 @@ public sealed class GanTrainer : IDisposable
         var dFake = D.Backward(dLogits, inputGradient: true)!;
         G.Backward(dFake, inputGradient: false);
         using (dev.Section("optimizer.G.adam")) optG.Step();
+        if (Ema != null) using (dev.Section("ema.update")) Ema.Update();
         D.ParameterGradients = true;
 
         Iteration++;
@@ -238,11 +252,10 @@ public sealed class GanTrainer : IDisposable
         }
     }
 
-    /// <summary>G in evaluation mode (BatchNorm running statistics) on the fixed noise; returns (N, C, H, W) in [-1, 1].</summary>
+    /// <summary>The sampling generator (G_ema or G, evaluation mode) on the fixed noise; returns (N, C, H, W) in [-1, 1].</summary>
     public float[] SampleFixed()
     {
-        G.Training = false;
-        var images = G.Forward(fixedZ).ToArray();
+        var images = SamplingGenerator().Forward(fixedZ).ToArray();
         G.Training = true;
         return images;
     }
@@ -259,8 +272,9 @@ public sealed class GanTrainer : IDisposable
         {
             Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
-            DataCount = Data.Count,
+            DataCount = Data.Count, EmaUpdates = Ema?.Updates ?? 0,
         };
+        Ema?.Ready();    // its BatchNorm statistics are saved current
         lastCheckpoint = checkpoints.Save(state, NamedTensors());
         return lastCheckpoint;
     }
@@ -271,6 +285,7 @@ public sealed class GanTrainer : IDisposable
         foreach (var t in CheckpointStore.Tensors(D)) yield return t;
         foreach (var (n, t) in optG.State) yield return ($"optG.{n}", t);
         foreach (var (n, t) in optD.State) yield return ($"optD.{n}", t);
+        if (Ema != null) foreach (var t in Ema.Tensors) yield return t;
     }
 
     void Restore(Checkpoint c)
@@ -284,6 +299,11 @@ public sealed class GanTrainer : IDisposable
         noise.Counter = c.State.NoiseCounter;
         optD.Steps = c.State.DSteps;
         optG.Steps = c.State.GSteps;
+        if (Ema != null)
+        {
+            Ema.Updates = c.State.EmaUpdates;
+            Ema.Restored();
+        }
         lastCheckpoint = null;
     }
 
@@ -291,6 +311,7 @@ public sealed class GanTrainer : IDisposable
     {
         G.Dispose();
         D.Dispose();
+        Ema?.Dispose();
         optD.Dispose();
         optG.Dispose();
         loss.Dispose();

@@ -135,6 +135,14 @@ public static class TrainOptionTable
         },
     };
 
+    public static readonly TrainOption<float> Ema = new()
+    {
+        Flag = "ema", Property = nameof(TrainOptions.Ema), Value = "DECAY", Default = "0 (off)",
+        Help = "keep an exponential moving average of G's weights with this decay, e.g. 0.999; samples and eval use it",
+        Get = o => o.Ema, Set = (o, v) => o with { Ema = v }, Parse = ParseFloat,
+        Check = v => v is >= 0 and < 1 ? null : "must be in [0, 1)",
+    };
+
     // Model rows set TrainOptions.Model; --model first: the picked model's own sizes are the defaults the other
     // model rows may override.
     public static readonly TrainOption<string> Model = new()
@@ -180,7 +188,7 @@ public static class TrainOptionTable
     /// <summary>Every row, in --help order; rows apply in this order (--lr before --lr-d, --model before --image-size).</summary>
     public static readonly IReadOnlyList<TrainOption> Rows =
     [
-        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise,
+        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise, Ema,
         Model, Latent, ImageSize, Channels, GWidth, DWidth,
         CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery,
     ];

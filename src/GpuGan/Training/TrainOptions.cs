@@ -30,6 +30,8 @@ public sealed record TrainOptions
     public NoiseDistribution Noise { get; init; } = NoiseDistribution.Normal;
     /// <summary>D's BCE target for real images; 1 is off (one-sided label smoothing, Salimans et al. 2016).</summary>
     public float LabelSmoothing { get; init; } = 1f;
+    /// <summary>Decay of the exponential moving average of G's weights (G_ema); 0 is off.</summary>
+    public float Ema { get; init; }
     public int CheckpointEvery { get; init; } = 500;
     public int KeepCheckpoints { get; init; } = 3;
     public int SampleEvery { get; init; } = 500;

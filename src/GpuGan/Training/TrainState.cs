@@ -12,6 +12,8 @@ public sealed record TrainState
     public ulong NoiseCounter { get; init; }
     public long DSteps { get; init; }
     public long GSteps { get; init; }
+    /// <summary>Updates of G's weight average (0 without --ema).</summary>
+    public long EmaUpdates { get; init; }
     public string Device { get; init; } = "";
     /// <summary>Images in the training set: the saved data order only fits a data set of the same size.</summary>
     public int DataCount { get; init; }
