@@ -14,6 +14,8 @@ public static class Program
         commands:
           train     train a GAN (default: the DCGAN on the embedded MNIST subset)
           sample    generate images from a checkpoint
+          eval      sample quality (FID, KID, precision/recall, classifier score) of a checkpoint or of images
+          classifier train   train the MNIST classifier that eval and --eval-every use
           models    list the models --model can pick, with parameter counts and input sizes
           profile   time training steps per kernel, per layer and per host span; write a Chrome trace
           devices   list the accelerators ILGPU finds and which one --device auto picks
@@ -47,12 +49,14 @@ public static class Program
             {
                 "train" => TrainCommand.Run(rest, stdout, stop),
                 "sample" => SampleCommand.Run(rest, stdout),
+                "eval" => EvalCommand.Run(rest, stdout),
+                "classifier" => ClassifierCommand.Run(rest, stdout, stop),
                 "models" => ModelsCommand.Run(rest, stdout),
                 "devices" => DevicesCommand.Run(stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
                 "check" => CheckCommand.Run(rest, stdout, stop),
                 "kernels" => KernelsCommand.Run(rest, stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, models, profile, devices, check or kernels)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, eval, classifier, models, profile, devices, check or kernels)"),
             };
         }
         catch (UsageException e) { return Fail(stderr, e.Message, 2); }

@@ -14,7 +14,8 @@ public static class DatasetLoader
 
     public static string EmbeddedFolder => Path.Combine(AppContext.BaseDirectory, EmbeddedFolderName);
 
-    public static ImageDataset Load(string? path, int channels, int imageSize)
+    /// <param name="resize">false: image-folder images of another size are an error (IDX images are never resized).</param>
+    public static ImageDataset Load(string? path, int channels, int imageSize, bool resize = true)
     {
         if (path is null)
             return LoadEmbedded(channels, imageSize, heldOut: false);
@@ -26,7 +27,7 @@ public static class DatasetLoader
             var pair = FindIdxPair(path, "train") ?? FindIdxPair(path, "t10k");
             if (pair is { } p)
                 return LoadIdxFile(p.Images, p.Labels ?? throw new DataException(path, $"has {Path.GetFileName(p.Images)} but no matching labels file ({LabelsNameFor(Path.GetFileName(p.Images))})"), channels, imageSize);
-            return ImageFolderReader.Load(path, channels, imageSize);
+            return ImageFolderReader.Load(path, channels, imageSize, resize);
         }
         throw new DataException(path, "no such file or folder");
     }

@@ -21,7 +21,9 @@ public static class ImageFolderReader
     public static bool IsImageFile(string path) =>
         Extensions.Contains(System.IO.Path.GetExtension(path)) && !IsHidden(path);
 
-    public static ImageDataset Load(string folder, int channels, int imageSize)
+    /// <param name="resize">false: an image of another size is an error instead of being scaled and cropped (evaluation
+    /// must judge the images as they are).</param>
+    public static ImageDataset Load(string folder, int channels, int imageSize, bool resize = true)
     {
         if (channels is not (1 or 3))
             throw new DataException(folder, $"{channels} channels requested; images can be loaded as 1 (grayscale) or 3 (RGB)");
@@ -44,9 +46,9 @@ public static class ImageFolderReader
             {
                 var destination = pixels.AsSpan((int)(i * imageBytes), (int)imageBytes);
                 if (channels == 1)
-                    DecodeGray(files[i], imageSize, destination);
+                    DecodeGray(files[i], imageSize, resize, destination);
                 else
-                    DecodeRgb(files[i], imageSize, destination);
+                    DecodeRgb(files[i], imageSize, resize, destination);
             }
             catch (DataException e) { errors[i] = e; }
         });
@@ -93,10 +95,10 @@ public static class ImageFolderReader
         catch (IOException e) { throw new DataException(folder, $"cannot list the folder ({IdxReader.OneLine(e.Message)})"); }
     }
 
-    private static void DecodeGray(string file, int size, Span<byte> destination)
+    private static void DecodeGray(string file, int size, bool resize, Span<byte> destination)
     {
         using var image = LoadImage<L8>(file);
-        ResizeAndCrop(image, size);
+        ResizeAndCrop(image, size, resize, file);
         int offset = 0;
         for (int y = 0; y < size; y++)
         {
@@ -106,10 +108,10 @@ public static class ImageFolderReader
         }
     }
 
-    private static void DecodeRgb(string file, int size, Span<byte> destination)
+    private static void DecodeRgb(string file, int size, bool resize, Span<byte> destination)
     {
         using var image = LoadImage<Rgb24>(file);
-        ResizeAndCrop(image, size);
+        ResizeAndCrop(image, size, resize, file);
         int plane = size * size;
         int offset = 0;
         for (int y = 0; y < size; y++)
@@ -142,10 +144,12 @@ public static class ImageFolderReader
         }
     }
 
-    private static void ResizeAndCrop<TPixel>(Image<TPixel> image, int size) where TPixel : unmanaged, IPixel<TPixel>
+    private static void ResizeAndCrop<TPixel>(Image<TPixel> image, int size, bool resize, string file) where TPixel : unmanaged, IPixel<TPixel>
     {
         if (image.Width == size && image.Height == size)
             return;
+        if (!resize)
+            throw new DataException(file, $"image is {image.Width}x{image.Height}, expected {size}x{size}");
         image.Mutate(x => x.Resize(new ResizeOptions
         {
             Size = new Size(size, size),

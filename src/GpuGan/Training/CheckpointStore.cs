@@ -14,13 +14,27 @@ public sealed class CheckpointStore(string runFolder, int keep)
     /// <summary>Writes the tensors' current values and the state as checkpoint_ITERATION, then deletes all but the newest <c>keep</c>.</summary>
     public string Save(TrainState state, IEnumerable<(string Name, Tensor Value)> tensors)
     {
-        var saved = new Dictionary<string, (int[], float[])>();
-        foreach (var (name, t) in tensors) saved[name] = (t.Shape, t.ToArray());
-        string path = Path.Combine(Folder, Checkpoint.FileName(state.Iteration));
-        new Checkpoint { State = state, Tensors = saved }.Save(path);
+        string path = Write(state, tensors, Checkpoint.FileName(state.Iteration));
         // Older ones go only after the new one is safely on disk.
         var all = Directory.GetFiles(Folder, "checkpoint_*.gpugan").OrderBy(f => f, StringComparer.Ordinal).ToList();
         for (int i = 0; i < all.Count - keep; i++) File.Delete(all[i]);
+        return path;
+    }
+
+    public const string BestFileName = "best.gpugan";
+
+    /// <summary>Writes the best checkpoint so far (by FID) as checkpoints/best.gpugan, replacing the previous best.</summary>
+    public string SaveBest(TrainState state, IEnumerable<(string Name, Tensor Value)> tensors)
+    {
+        return Write(state, tensors, BestFileName);
+    }
+
+    string Write(TrainState state, IEnumerable<(string Name, Tensor Value)> tensors, string fileName)
+    {
+        var saved = new Dictionary<string, (int[], float[])>();
+        foreach (var (name, t) in tensors) saved[name] = (t.Shape, t.ToArray());
+        string path = Path.Combine(Folder, fileName);
+        new Checkpoint { State = state, Tensors = saved }.Save(path);
         return path;
     }
 

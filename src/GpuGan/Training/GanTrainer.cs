@@ -4,6 +4,7 @@ using GpuGan.Data;
 using GpuGan.Device;
 using GpuGan.Layers;
 using GpuGan.Losses;
+using GpuGan.Metrics;
 using GpuGan.Models;
 using GpuGan.Ops;
 using GpuGan.Optim;
@@ -19,7 +20,7 @@ namespace GpuGan.Training;
 public sealed class GanTrainer : IDisposable
 {
     // Philox streams: one per purpose, so adding a draw in one place never shifts the others.
-    const uint InitStream = 0, TrainNoiseStream = 1, FixedNoiseStream = 2, EmaStatisticsStream = 3;
+    const uint InitStream = 0, TrainNoiseStream = 1, FixedNoiseStream = 2, EmaStatisticsStream = 3, EvalNoiseStream = 4;
 
     readonly ComputeDevice dev;
     readonly BatchSampler sampler;
@@ -32,6 +33,11 @@ public sealed class GanTrainer : IDisposable
     readonly List<MetricsRecord> history = new();
     readonly CheckpointStore checkpoints;
     string? lastCheckpoint;
+    readonly MnistClassifier? classifier;
+    readonly QualityEvaluator? evaluator;
+    readonly NoiseGenerator? evalNoise;
+    double? bestFid;
+    long bestFidIteration;
 
     public GanTrainer(ComputeDevice device, TrainOptions options, ImageDataset data, Checkpoint? resume = null)
     {
@@ -65,6 +71,12 @@ public sealed class GanTrainer : IDisposable
             ?? (options.Epochs.HasValue
                 ? Math.Max(1, (long)options.Epochs.Value * sampler.BatchesPerEpoch / options.EffectiveDSteps)
                 : dev.Kind == DeviceKind.Cpu && !dev.UsesHostKernels ? TrainOptions.DefaultIlgpuCpuIterations : TrainOptions.DefaultIterations);
+        if (options.EffectiveEvalEvery > 0)
+        {
+            classifier = MnistClassifier.Load(dev, MnistClassifier.EmbeddedPath);
+            evaluator = new QualityEvaluator(classifier, DatasetLoader.LoadEmbedded(heldOut: true), options.EvalCount, m.LatentSize, options.BatchSize);
+            evalNoise = new NoiseGenerator(dev, options.Seed, EvalNoiseStream);
+        }
         if (resume != null) Restore(resume);
         dev.Synchronize();
     }
@@ -85,6 +97,26 @@ public sealed class GanTrainer : IDisposable
     public StepProfiler? Profiler { get; set; }
     public int ProfileWarmup { get; set; } = 2;
     public int ProfileSteps { get; set; } = 20;
+
+    /// <summary>The lowest FID of the sampling generator so far (checkpoints/best.gpugan) and its iteration, or null.</summary>
+    public (double Fid, long Iteration)? Best => bestFid is double f ? (f, bestFidIteration) : null;
+
+    /// <summary>Sample quality of G and, with --ema, of its average: the same <see cref="TrainOptions.EvalCount"/> latent
+    /// vectors every time, against the embedded held-out digits (needs evaluation on: 1x28x28 images).</summary>
+    public (QualityReport G, QualityReport? Ema) Evaluate()
+    {
+        if (evaluator == null) throw new InvalidOperationException("evaluation is off (--eval-every 0, or images other than 1x28x28)");
+        G.Training = false;
+        var g = Report(G);
+        G.Training = true;
+        return (g, Ema != null ? Report(Ema.Ready()) : null);
+    }
+
+    QualityReport Report(Sequential generator)
+    {
+        evalNoise!.Counter = 0;
+        return evaluator!.Evaluate(evaluator.Describe(generator, t => FillNoise(evalNoise, t)));
+    }
 
     /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
     public Action<long, LossStats>? OnIteration { get; set; }
@@ -175,8 +207,10 @@ public sealed class GanTrainer : IDisposable
             }
             try
             {
-                if (!AfterStep(Step(), progress, clock, ref windowStart, windowClock, imagesPerIteration, out var failure))
+                if (!AfterStep(Step(), progress, clock, ref windowStart, windowClock, imagesPerIteration, out var failure, out bool reached))
                     return Result(TrainOutcome.Diverged, clock, startIteration, failure!);
+                if (reached) return Finish(TrainOutcome.TargetReached, clock, startIteration,
+                    FormattableString.Invariant($"reached FID {history[^1].Sampling!.Fid:F2} <= --target-fid {Options.TargetFid} at iteration {Iteration}"));
             }
             finally
             {
@@ -187,17 +221,23 @@ public sealed class GanTrainer : IDisposable
                 }
             }
         }
+        return Finish(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations");
+    }
+
+    TrainResult Finish(TrainOutcome outcome, Stopwatch clock, long startIteration, string message)
+    {
         string grid = Path.Combine(Options.OutDir, "samples", "final.png");
         SaveSamples(grid);
         if (lastCheckpoint == null || !lastCheckpoint.EndsWith(Checkpoint.FileName(Iteration), StringComparison.Ordinal)) SaveCheckpoint();
-        return Result(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations", grid);
+        return Result(outcome, clock, startIteration, message, grid);
     }
 
     /// <summary>Divergence check, logging, samples and checkpoints after one iteration; false with a message when a loss is not finite.</summary>
     bool AfterStep(LossStats s, Action<TrainProgress>? progress, Stopwatch clock, ref long windowStart, Stopwatch windowClock,
-        double imagesPerIteration, out string? failure)
+        double imagesPerIteration, out string? failure, out bool reachedTarget)
     {
         failure = null;
+        reachedTarget = false;
         {
             if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
             {
@@ -206,14 +246,33 @@ public sealed class GanTrainer : IDisposable
                 return false;
             }
             OnIteration?.Invoke(Iteration, s);
-            if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations)
+            QualityFigures? quality = null, qualityEma = null;
+            bool evaluating = evaluator != null && (Iteration % Options.EffectiveEvalEvery == 0 || Iteration == TargetIterations);
+            if (evaluating)
+            {
+                using (dev.HostSpan("eval.quality"))
+                {
+                    var (g, e) = Evaluate();
+                    quality = QualityFigures.From(g);
+                    qualityEma = e == null ? null : QualityFigures.From(e);
+                }
+                double fid = (qualityEma ?? quality).Fid;
+                if (bestFid == null || fid < bestFid)
+                {
+                    bestFid = fid;
+                    bestFidIteration = Iteration;
+                    using (dev.HostSpan("checkpoint.best")) checkpoints.SaveBest(CurrentState(), NamedTensors());
+                }
+                reachedTarget = fid <= Options.TargetFid;
+            }
+            if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations || evaluating)
             {
                 using var _ = dev.HostSpan("log.metrics");
                 double rate = (Iteration - windowStart) * imagesPerIteration / Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
                 windowClock.Restart();
                 windowStart = Iteration;
                 var rec = new MetricsRecord(Iteration, sampler.State.Epoch, s.D, s.G, s.DOfX, s.DOfGzBeforeD, s.DOfGzAfterD, rate,
-                    clock.Elapsed.TotalSeconds);
+                    clock.Elapsed.TotalSeconds, quality, qualityEma);
                 history.Add(rec);
                 File.AppendAllText(Path.Combine(Options.OutDir, "metrics.jsonl"), JsonSerializer.Serialize(rec, JsonLine) + "\n");
                 var eta = rate > 0 ? TimeSpan.FromSeconds((TargetIterations - Iteration) * imagesPerIteration / rate) : TimeSpan.Zero;
@@ -227,7 +286,11 @@ public sealed class GanTrainer : IDisposable
         return true;
     }
 
-    static readonly JsonSerializerOptions JsonLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions JsonLine = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     TrainResult Result(TrainOutcome outcome, Stopwatch clock, long startIteration, string message, string? grid = null)
     {
@@ -268,15 +331,19 @@ public sealed class GanTrainer : IDisposable
 
     public string SaveCheckpoint()
     {
-        var state = new TrainState
+        lastCheckpoint = checkpoints.Save(CurrentState(), NamedTensors());
+        return lastCheckpoint;
+    }
+
+    TrainState CurrentState()
+    {
+        Ema?.Ready();    // its BatchNorm statistics are saved current
+        return new TrainState
         {
             Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
-            DataCount = Data.Count, EmaUpdates = Ema?.Updates ?? 0,
+            DataCount = Data.Count, EmaUpdates = Ema?.Updates ?? 0, BestFid = bestFid, BestFidIteration = bestFidIteration,
         };
-        Ema?.Ready();    // its BatchNorm statistics are saved current
-        lastCheckpoint = checkpoints.Save(state, NamedTensors());
-        return lastCheckpoint;
     }
 
     IEnumerable<(string Name, Tensor Value)> NamedTensors()
@@ -299,6 +366,8 @@ public sealed class GanTrainer : IDisposable
         noise.Counter = c.State.NoiseCounter;
         optD.Steps = c.State.DSteps;
         optG.Steps = c.State.GSteps;
+        bestFid = c.State.BestFid;
+        bestFidIteration = c.State.BestFidIteration;
         if (Ema != null)
         {
             Ema.Updates = c.State.EmaUpdates;
@@ -312,6 +381,8 @@ public sealed class GanTrainer : IDisposable
         G.Dispose();
         D.Dispose();
         Ema?.Dispose();
+        evaluator?.Dispose();
+        classifier?.Dispose();
         optD.Dispose();
         optG.Dispose();
         loss.Dispose();

@@ -1,6 +1,11 @@
 namespace GpuGan.Training;
 
-/// <summary>One line of metrics.jsonl: the figures pytorch/examples' dcgan prints, plus throughput.</summary>
+/// <summary>One line of metrics.jsonl: the figures pytorch/examples' dcgan prints, plus throughput; at evaluation
+/// iterations also the sample quality of G (<see cref="Quality"/>) and of its weight average (<see cref="QualityEma"/>).</summary>
 public sealed record MetricsRecord(
     long Iteration, long Epoch, float LossD, float LossG, float DOfX, float DOfGzBeforeD, float DOfGzAfterD,
-    double ImagesPerSecond, double ElapsedSeconds);
+    double ImagesPerSecond, double ElapsedSeconds, QualityFigures? Quality = null, QualityFigures? QualityEma = null)
+{
+    /// <summary>The figures of the generator samples come from (G_ema when there is one), or null.</summary>
+    public QualityFigures? Sampling => QualityEma ?? Quality;
+}

@@ -185,12 +185,33 @@ public static class TrainOptionTable
     public static readonly TrainOption<int> LogEvery = Interval("log-every", nameof(TrainOptions.LogEvery), D.LogEvery,
         "iterations between progress lines and metrics.jsonl records", o => o.LogEvery, (o, v) => o with { LogEvery = v });
 
+    public static readonly TrainOption<int?> EvalEvery = new()
+    {
+        Flag = "eval-every", Property = nameof(TrainOptions.EvalEvery), Value = "N", Kind = TrainOptionKind.RunControl, ForProfile = false,
+        Default = $"{TrainOptions.DefaultEvalEvery} for 1x28x28 models, else 0", Help = "iterations between FID/KID/precision/recall evaluations (0: none); logged in metrics.jsonl",
+        Get = o => o.EvalEvery, Set = (o, v) => o with { EvalEvery = v }, Parse = s => ParseInt(s), Check = v => v is < 0 ? "must be >= 0" : null,
+    };
+
+    public static readonly TrainOption<int> EvalCount = new()
+    {
+        Flag = "eval-count", Property = nameof(TrainOptions.EvalCount), Value = "N", Kind = TrainOptionKind.RunControl, ForProfile = false,
+        Default = D.EvalCount.ToString(Inv), Help = "generated samples per evaluation (FID depends on it)",
+        Get = o => o.EvalCount, Set = (o, v) => o with { EvalCount = v }, Parse = ParseInt, Check = v => v is < 10 or > 100_000 ? "must be from 10 to 100000" : null,
+    };
+
+    public static readonly TrainOption<double?> TargetFid = new()
+    {
+        Flag = "target-fid", Property = nameof(TrainOptions.TargetFid), Value = "X", Kind = TrainOptionKind.RunControl, ForProfile = false,
+        Default = "off", Help = "stop once an evaluation's FID is at most X (checkpoint, samples, exit 0)",
+        Get = o => o.TargetFid, Set = (o, v) => o with { TargetFid = v }, Parse = s => ParseDouble(s), Check = v => v is <= 0 ? "must be > 0" : null,
+    };
+
     /// <summary>Every row, in --help order; rows apply in this order (--lr before --lr-d, --model before --image-size).</summary>
     public static readonly IReadOnlyList<TrainOption> Rows =
     [
         Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise, Ema,
         Model, Latent, ImageSize, Channels, GWidth, DWidth,
-        CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery,
+        CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery, EvalEvery, EvalCount, TargetFid,
     ];
 
     /// <summary>TrainOptions with every row given in o applied over start; a bad value is a one-line usage error naming the flag.</summary>
@@ -252,6 +273,9 @@ public static class TrainOptionTable
 
     static long ParseLong(string s) =>
         long.TryParse(s, NumberStyles.Integer, Inv, out long v) ? v : throw new FormatException("expected an integer");
+
+    static double ParseDouble(string s) =>
+        double.TryParse(s, NumberStyles.Float, Inv, out double v) && double.IsFinite(v) ? v : throw new FormatException("expected a number");
 
     static float ParseFloat(string s) =>
         float.TryParse(s, NumberStyles.Float, Inv, out float v) && float.IsFinite(v) ? v : throw new FormatException("expected a number");

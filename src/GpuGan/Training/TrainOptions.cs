@@ -36,12 +36,26 @@ public sealed record TrainOptions
     public int KeepCheckpoints { get; init; } = 3;
     public int SampleEvery { get; init; } = 500;
     public int LogEvery { get; init; } = 10;
+    /// <summary>Iterations between sample-quality evaluations (FID, KID, precision/recall; 0 is off); null:
+    /// <see cref="DefaultEvalEvery"/> when the model makes 1x28x28 images (the MNIST classifier's input), else off.</summary>
+    public int? EvalEvery { get; init; }
+    /// <summary>Generated samples per evaluation (FID is biased by the count: compare figures of equal counts).</summary>
+    public int EvalCount { get; init; } = 2000;
+    /// <summary>Stop once the sampling generator's FID is at most this (the seed's second stopping rule); null: off.</summary>
+    public double? TargetFid { get; init; }
 
     /// <summary>Iterations when neither --iterations nor --epochs is given: the DCGAN's usual schedule
     /// (recognisable MNIST digits), except with ILGPU's scalar CPU kernels only (--cpu-kernels ilgpu), where
     /// an iteration takes seconds and the default is a short run.</summary>
     public const long DefaultIterations = 2000;
     public const long DefaultIlgpuCpuIterations = 30;
+    public const int DefaultEvalEvery = 500;
+
+    /// <summary>Whether the model's images are what the MNIST classifier judges (1x28x28).</summary>
+    public bool Evaluable => Model.Channels == 1 && Model.ImageSize == 28;
+
+    /// <summary>The evaluation interval in effect (0: no evaluation).</summary>
+    public int EffectiveEvalEvery => EvalEvery ?? (Evaluable ? DefaultEvalEvery : 0);
 
     public int EffectiveDSteps => DSteps ?? (Loss == GanLossKind.Wgan ? 5 : 1);
 
@@ -56,5 +70,10 @@ public sealed record TrainOptions
             // Reported as the option row, so a C# caller reads the property and the command line the flag.
             throw new TrainOptionException([row], "{0} " + e.Problem.Replace("{", "{{").Replace("}", "}}"));
         }
+        if (EvalEvery > 0 && !Evaluable)
+            throw new TrainOptionException([TrainOptionTable.EvalEvery],
+                $"{{0}} needs 1x28x28 images (the MNIST classifier's input); this model makes {Model.Channels}x{Model.ImageSize}x{Model.ImageSize}");
+        if (TargetFid.HasValue && EffectiveEvalEvery == 0)
+            throw new TrainOptionException([TrainOptionTable.TargetFid, TrainOptionTable.EvalEvery], "{0} needs evaluations ({1} N, 1x28x28 images)");
     }
 }

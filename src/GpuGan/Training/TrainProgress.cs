@@ -7,6 +7,8 @@ public enum TrainOutcome
 {
     /// <summary>Reached the iteration budget.</summary>
     Completed,
+    /// <summary>An evaluation's FID reached --target-fid (the seed's second stopping rule).</summary>
+    TargetReached,
     /// <summary>Stopped on request (Ctrl+C / SIGTERM) after writing a checkpoint.</summary>
     Interrupted,
     /// <summary>A loss became NaN or infinite; nothing was saved from the diverged state.</summary>

@@ -14,6 +14,9 @@ public sealed record TrainState
     public long GSteps { get; init; }
     /// <summary>Updates of G's weight average (0 without --ema).</summary>
     public long EmaUpdates { get; init; }
+    /// <summary>The lowest FID of the sampling generator so far and its iteration (checkpoints/best.gpugan), or null.</summary>
+    public double? BestFid { get; init; }
+    public long BestFidIteration { get; init; }
     public string Device { get; init; } = "";
     /// <summary>Images in the training set: the saved data order only fits a data set of the same size.</summary>
     public int DataCount { get; init; }

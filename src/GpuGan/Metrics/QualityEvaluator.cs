@@ -1,0 +1,59 @@
+using GpuGan.Data;
+using GpuGan.Device;
+using GpuGan.Layers;
+
+namespace GpuGan.Metrics;
+
+/// <summary>
+/// Sample quality of a generator against a fixed set of real images (the embedded held-out digits by default):
+/// the real features and their mean and covariance are computed once; each evaluation draws the same
+/// <see cref="Count"/> latent vectors (a fixed noise stream restarted every time, so a curve over iterations
+/// compares like with like), runs G in evaluation mode and the classifier on its output without leaving the
+/// device, and computes every figure of <see cref="QualityReport"/>.
+/// </summary>
+public sealed class QualityEvaluator : IDisposable
+{
+    readonly FeatureExtractor extractor;
+    readonly Tensor z;
+
+    /// <param name="latentSize">G's input width.</param>
+    /// <param name="batchSize">the batch G and the classifier run at (use the training batch: G's buffers stay allocated).</param>
+    public QualityEvaluator(MnistClassifier classifier, ImageDataset reference, int count, int latentSize, int batchSize)
+    {
+        if (count <= PrecisionRecall.DefaultK) throw new ArgumentOutOfRangeException(nameof(count), count, $"needs more than {PrecisionRecall.DefaultK} samples");
+        Count = count;
+        extractor = new FeatureExtractor(classifier, batchSize);
+        Reference = extractor.Describe(reference);
+        ReferenceStatistics = GaussianStatistics.Of(Reference);
+        ReferenceSource = reference.Source;
+        z = classifier.Device.Allocate(batchSize, latentSize);
+    }
+
+    /// <summary>Generated samples per evaluation.</summary>
+    public int Count { get; }
+    public FeatureSet Reference { get; }
+    public GaussianStatistics ReferenceStatistics { get; }
+    public string ReferenceSource { get; }
+    public FeatureExtractor Extractor => extractor;
+
+    /// <summary>Features of <see cref="Count"/> samples of <paramref name="generator"/> (in evaluation mode already);
+    /// <paramref name="fillNoise"/> fills z and is restarted by the caller for a fixed draw.</summary>
+    public FeatureSet Describe(Sequential generator, Action<Tensor> fillNoise)
+    {
+        extractor.Begin(Count);
+        for (int done = 0; done < Count; done += z.Shape[0])
+        {
+            fillNoise(z);
+            extractor.Add(generator.Forward(z), Math.Min(z.Shape[0], Count - done));
+        }
+        return extractor.End();
+    }
+
+    public QualityReport Evaluate(FeatureSet fake) => QualityReport.Compute(fake, Reference, ReferenceStatistics);
+
+    public void Dispose()
+    {
+        extractor.Dispose();
+        z.Dispose();
+    }
+}
