@@ -35,7 +35,7 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>
     /// CPU accelerator only, given when the device is created (--cpu-kernels): which kernels the Cpu kernel family runs. Simd (default) runs host code on
-    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
+    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm, max pooling,
     /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
     public CpuKernelVariant CpuKernels { get; }
@@ -52,6 +52,11 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The host im2col/col2im of this device, created on first use.</summary>
     public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(HostPool);
+
+    HostMaxPool? hostMaxPool;
+
+    /// <summary>The host max pooling of this device, created on first use.</summary>
+    public HostMaxPool HostMaxPool => hostMaxPool ??= new HostMaxPool(HostPool);
 
     WorkerPool? hostPool;
     HostElementwise? hostElementwise;

@@ -1,4 +1,5 @@
 using GpuGan.Device;
+using GpuGan.Host;
 using GpuGan.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -7,9 +8,9 @@ namespace GpuGan.Ops;
 
 /// <summary>
 /// 2-D max pooling (NCHW) as PyTorch's MaxPool2d: the forward pass keeps the flat index into x of each window's
-/// max; the backward pass gathers dy onto those inputs. One ILGPU kernel each for both kernel families; no host
-/// SIMD variant (measured at the LeNet classifier's sizes it costs little next to the convolutions), so
-/// HostSimd falls back to the CPU family.
+/// max; the backward pass gathers dy onto those inputs. One ILGPU kernel each for both kernel families, and host
+/// code for HostSimd: at the LeNet classifier's sizes ILGPU's CPU kernels took 30-80% of its convolutions' time,
+/// the host code a third of that (BENCHMARKS.md, "Max pooling on the CPU accelerator").
 /// </summary>
 public static class MaxPool2dOps
 {
@@ -27,7 +28,14 @@ public static class MaxPool2dOps
                 var r = dev.Range(g.OutputLength);
                 k(r.Threads, x, y, argmax, g, r);
             };
-        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily)
+        .Register(dev => (x, y, argmax, g) =>
+        {
+            double taps = (double)g.OutputLength * g.KernelH * g.KernelW;
+            using var _ = dev.Launch("MaxPool2dForward:Host", taps, 4.0 * taps + 8.0 * g.OutputLength);
+            dev.Synchronize();
+            unsafe { dev.HostMaxPool.Forward(HostMemory.Pointer(x), HostMemory.Pointer(y), HostMemory.Pointer(argmax), g); }
+        }, OpVariant.HostSimd);
 
     internal static readonly OpVariants<BackwardLaunch> BackwardVariants = new OpVariants<BackwardLaunch>("MaxPool2dBackward")
         .Register(dev =>
@@ -40,7 +48,14 @@ public static class MaxPool2dOps
                 var r = dev.Range(g.InputLength);
                 k(r.Threads, dy, argmax, dx, g, r);
             };
-        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily)
+        .Register(dev => (dy, argmax, dx, g) =>
+        {
+            double taps = (double)g.OutputLength * g.KernelH * g.KernelW;
+            using var _ = dev.Launch("MaxPool2dBackward:Host", taps, 8.0 * taps + 4.0 * g.InputLength);
+            dev.Synchronize();
+            unsafe { dev.HostMaxPool.Backward(HostMemory.Pointer(dy), HostMemory.Pointer(argmax), HostMemory.Pointer(dx), g); }
+        }, OpVariant.HostSimd);
 
     /// <summary>(N, C, OutH, OutW) for x: (N, C, H, W).</summary>
     public static int[] OutputShape(PoolOptions o, int[] xShape)
