@@ -5,6 +5,7 @@ namespace GpuGan.Check;
 /// <summary>
 /// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
 /// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
+/// MaxPool2d: x (N, C, H, W), Pool options. CrossEntropy: logits (N, C), C classes.
 /// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
 /// </summary>
 public sealed record OpCase(string Name, OpKind Op)
@@ -15,6 +16,11 @@ public sealed record OpCase(string Name, OpKind Op)
     public int W { get; init; } = 1;
     public int Cout { get; init; } = 1;
     public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
+    public PoolOptions Pool { get; init; } = PoolOptions.Square(2);
+    /// <summary>Max pooling: every input below zero, so a padded tap read as 0 instead of -inf would win.</summary>
+    public bool NegativeInputs { get; init; }
+    /// <summary>Max pooling: inputs from a few levels, so windows hold equal maxima (forward and argmax only).</summary>
+    public bool Ties { get; init; }
     public bool Bias { get; init; } = true;
     public bool Training { get; init; } = true;
     public bool Plane2d { get; init; }
@@ -47,6 +53,8 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.BatchNorm => new BatchNormProblem(this, rng),
         OpKind.Activation => new ActivationProblem(this, rng),
         OpKind.Loss => new LossProblem(this, rng),
+        OpKind.MaxPool2d => new MaxPoolProblem(this, rng),
+        OpKind.CrossEntropy => new CrossEntropyProblem(this, rng),
         _ => new OptimizerProblem(this, rng),
     };
 
@@ -56,15 +64,20 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.Conv2d or OpKind.ConvTranspose2d => $"{N}x{C}x{H}x{W}->{Cout} {ConvShape()}",
         OpKind.Linear => $"{N}x{C}->{Cout}",
         OpKind.BatchNorm => Plane2d ? $"{N}x{C}x{H}x{W}" : $"{N}x{C}",
+        OpKind.MaxPool2d => $"{N}x{C}x{H}x{W} {PoolShape()}",
+        OpKind.CrossEntropy => $"{N}x{C}",
         _ => $"n{Length}",
     };
 
+    static string Pair(int a, int b) => a == b ? $"{a}" : $"{a}x{b}";
+
     string ConvShape()
     {
-        static string Pair(int a, int b) => a == b ? $"{a}" : $"{a}x{b}";
         string s = $"k{Pair(Conv.KernelH, Conv.KernelW)} s{Pair(Conv.StrideH, Conv.StrideW)} p{Pair(Conv.PadH, Conv.PadW)}";
         return Conv.OutputPadH != 0 || Conv.OutputPadW != 0 ? s + $" op{Pair(Conv.OutputPadH, Conv.OutputPadW)}" : s;
     }
+
+    string PoolShape() => $"k{Pair(Pool.KernelH, Pool.KernelW)} s{Pair(Pool.StrideH, Pool.StrideW)} p{Pair(Pool.PadH, Pool.PadW)}";
 
     public override string ToString() => Name;
 }

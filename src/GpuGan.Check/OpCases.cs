@@ -32,6 +32,13 @@ public static class OpCases
         new(name ?? ConvName(op == OpKind.Conv2d ? "conv2d" : "convT2d", n, c, h, w, cout, o, bias), op)
         { N = n, C = c, H = h, W = w, Cout = cout, Conv = o, Bias = bias, Gpu = gpu };
 
+    static OpCase Pool(int n, int c, int h, int w, PoolOptions o, bool negative = false, bool ties = false, bool gpu = false, string? name = null)
+    {
+        static string Pair(int a, int b) => a == b ? $"{a}" : $"{a}x{b}";
+        name ??= $"maxpool2d_n{n}_c{c}_{h}x{w}_k{Pair(o.KernelH, o.KernelW)}_s{Pair(o.StrideH, o.StrideW)}_p{Pair(o.PadH, o.PadW)}" + (negative ? "_negative" : "");
+        return new(name, OpKind.MaxPool2d) { N = n, C = c, H = h, W = w, Pool = o, NegativeInputs = negative, Ties = ties, Gpu = gpu };
+    }
+
     static List<OpCase> Build()
     {
         var all = new List<OpCase>();
@@ -121,6 +128,39 @@ public static class OpCases
         all.Add(L(LossFunction.Hinge, 1f, 12, scale: 2f));
         all.Add(L(LossFunction.Linear, -1f, 3));
         all.Add(L(LossFunction.Linear, 1f, 8, weight: 10f));
+
+        // ---- MaxPool2d, generated: every kernel 1-3 x stride 1-3 x padding 0-1 that PyTorch accepts (padding at
+        // most half the kernel): overlapping windows (stride < kernel), stride > kernel (inputs in no window), odd and
+        // non-square images; every other one with all inputs negative (padding must read as -inf, not 0).
+        int[][] poolImages = [[7, 5], [6, 9], [5, 5], [9, 7], [4, 6], [3, 8], [8, 3]];
+        int poolIdx = 0;
+        for (int k = 1; k <= 3; k++)
+        for (int s = 1; s <= 3; s++)
+        for (int p = 0; p <= 1; p++)
+        {
+            if (2 * p > k) continue;
+            var img = poolImages[poolIdx % poolImages.Length];
+            int n = 1 + poolIdx % 3, ch = 1 + (poolIdx * 2) % 3;
+            all.Add(Pool(n, ch, img[0], img[1], PoolOptions.Square(k, s, p), negative: poolIdx % 2 == 1, gpu: poolIdx % 4 == 0));
+            poolIdx++;
+        }
+        all.Add(Pool(2, 3, 7, 8, new PoolOptions(2, 3, 1, 2, 1, 0), gpu: true));          // rectangular window, stride, padding
+        all.Add(Pool(1, 2, 2, 2, PoolOptions.Square(2, 1, 1), negative: true));            // every window partly padding
+        all.Add(Pool(2, 2, 6, 7, PoolOptions.Square(3, 2, 1), name: "maxpool2d_ties_n2_c2_6x7_k3_s2_p1", ties: true, gpu: true));
+        // the LeNet classifier's pools, small batch
+        all.Add(Pool(2, 16, 28, 28, PoolOptions.Square(2), name: "lenet_maxpool1_16_28x28"));
+        all.Add(Pool(2, 32, 14, 14, PoolOptions.Square(2), name: "lenet_maxpool2_32_14x14"));
+
+        // ---- softmax cross-entropy with integer labels (mean over rows; gradient of weight * mean), softmax
+        OpCase Ce(int n, int classes, float scale = 4f, float weight = 1f, bool gpu = false) =>
+            new($"cross_entropy_n{n}_c{classes}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.CrossEntropy)
+            { N = n, C = classes, Scale = scale, LossWeight = weight, Gpu = gpu };
+        all.Add(Ce(1, 10, gpu: true));
+        all.Add(Ce(7, 10));
+        all.Add(Ce(64, 10, gpu: true));                    // the classifier's batch
+        all.Add(Ce(5, 3, weight: 0.5f));
+        all.Add(Ce(33, 10, scale: 40f));                   // large logits: the max-shifted form must not overflow
+        all.Add(Ce(3, 1));                                 // one class: loss and gradient 0
 
         // ---- optimizers
         all.Add(new("adam_fresh_3steps_n37", OpKind.Adam) { Length = 37 });

@@ -326,6 +326,122 @@ public sealed class LossProblem : OpProblem
     }
 }
 
+/// <summary>MaxPool2d through MaxPool2dOps: y and the argmax against the reference, dx against finite differences.</summary>
+public sealed class MaxPoolProblem : OpProblem
+{
+    readonly OpCase c;
+    readonly RefPoolShape s;
+
+    public MaxPoolProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        var o = c.Pool;
+        s = new RefPoolShape(c.N, c.C, c.H, c.W, o.KernelH, o.KernelW, o.StrideH, o.StrideW, o.PadH, o.PadW);
+        int len = c.N * c.C * c.H * c.W;
+        Add("x", [c.N, c.C, c.H, c.W], c.Ties ? Levels(rng, len) : Distinct(rng, len, c.NegativeInputs), Role.Input);
+    }
+
+    // A shuffled ladder of values at least 0.006 apart: no two inputs within 2h of each other, so the argmax
+    // of a window never changes under a finite-difference step and the gradient is well defined.
+    static float[] Distinct(Random rng, int n, bool negative)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(0.01 * i + 0.004 * rng.NextDouble());
+        rng.Shuffle(a);
+        double shift = negative ? 0.01 * n + 0.1 : 0.005 * n;
+        for (int i = 0; i < n; i++) a[i] -= (float)shift;
+        return a;
+    }
+
+    // Three levels: most windows hold several equal maxima (the first one in row-major order must win).
+    static float[] Levels(Random rng, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rng.Next(3) - 1;
+        return a;
+    }
+
+    public override string? DifferentiatedOutput => c.Ties ? null : "y";
+    public override double ReferenceCost => (double)c.N * c.C * s.OH * s.OW * s.KH * s.KW + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v) =>
+        new() { ["y"] = RefOps.MaxPool2d(s, v["x"], out var argmax), ["argmax"] = argmax };
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        int[] xShape = [c.N, c.C, c.H, c.W];
+        var outShape = MaxPool2dOps.OutputShape(c.Pool, xShape);
+        // PoolOptions and the reference compute output sizes independently: a disagreement is a bug in one of them.
+        if ((outShape[2], outShape[3]) != (s.OH, s.OW))
+            throw new InvalidOperationException($"PoolOptions gives a {outShape[2]}x{outShape[3]} output, the reference {s.OH}x{s.OW}");
+        var x = ts.Up(Get("x").Data, xShape);
+        var y = ts.Poisoned(outShape);
+        using var argmax = dev.AllocateInts(outShape);
+        argmax.CopyFrom(Enumerable.Repeat(-1, argmax.Length).ToArray());
+        MaxPool2dOps.Forward(dev, x.View, y.View, argmax.View, c.Pool, xShape);
+        r.Outputs["y"] = y.ToArray();
+        r.Outputs["argmax"] = argmax.ToArray().Select(i => (float)i).ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, outShape);
+        var dx = ts.Poisoned(xShape);
+        MaxPool2dOps.Backward(dev, dy.View, argmax.View, dx.View, c.Pool, xShape);
+        r.Grads["x"] = dx.ToArray();
+        return r;
+    }
+}
+
+/// <summary>
+/// Softmax cross-entropy with integer labels through SoftmaxCrossEntropyOps: per-row loss, correctness and the
+/// gradient of weight * mean(loss); the plain softmax on the same logits.
+/// </summary>
+public sealed class CrossEntropyProblem : OpProblem
+{
+    readonly OpCase c;
+    int Rows => c.N;
+    int Classes => c.C;
+
+    public CrossEntropyProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("logits", [Rows, Classes], Uniform(rng, Rows * Classes, -c.Scale, c.Scale), Role.Input);
+        // labels are integers; the operand list holds floats (exact), never differentiated
+        Add("labels", [Rows], Enumerable.Range(0, Rows).Select(_ => (float)rng.Next(Classes)).ToArray(), Role.Const);
+    }
+
+    public override string DifferentiatedOutput => "loss";
+    public override float[] FixedUpstream => Enumerable.Repeat(c.LossWeight / Rows, Rows).ToArray();
+    public override double ReferenceCost => 3.0 * Rows * Classes;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v) => new()
+    {
+        ["loss"] = RefOps.CrossEntropy(Rows, Classes, v["logits"], v["labels"]),
+        ["correct"] = RefOps.Correct(Rows, Classes, v["logits"], v["labels"]),
+        ["probs"] = RefOps.Softmax(Rows, Classes, v["logits"]),
+    };
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var logits = ts.Up(Get("logits").Data, Rows, Classes);
+        using var labels = dev.AllocateInts(Rows);
+        labels.CopyFrom(Get("labels").Data.Select(f => (int)f).ToArray());
+        var loss = ts.Poisoned(Rows);
+        var correct = ts.Poisoned(Rows);
+        var dlogits = ts.Poisoned(Rows, Classes);
+        var probs = ts.Poisoned(Rows, Classes);
+        SoftmaxCrossEntropyOps.Forward(dev, logits.View, labels.View, loss.View, correct.View, dlogits.View, Rows, Classes, c.LossWeight / Rows);
+        SoftmaxCrossEntropyOps.Softmax(dev, logits.View, probs.View, Rows, Classes);
+        r.Outputs["loss"] = loss.ToArray();
+        r.Outputs["correct"] = correct.ToArray();
+        r.Outputs["probs"] = probs.ToArray();
+        if (upstream != null) r.Grads["logits"] = dlogits.ToArray();
+        return r;
+    }
+}
+
 /// <summary>Adam/AdamW, SGD (momentum), weight clipping or the weight average, several steps; forward-only (w and the state).</summary>
 public sealed class OptimizerProblem : OpProblem
 {

@@ -9,6 +9,13 @@ public readonly record struct RefConvShape(int N, int Cin, int H, int W, int Cou
     public int TransOW => (W - 1) * SW - 2 * PW + KW + OPW;
 }
 
+/// <summary>Shape of a reference 2-D max pooling (PyTorch's floor mode). Output sizes computed here, independently of PoolOptions.</summary>
+public readonly record struct RefPoolShape(int N, int C, int H, int W, int KH, int KW, int SH, int SW, int PH, int PW)
+{
+    public int OH => (int)Math.Floor((H + 2.0 * PH - KH) / SH) + 1;
+    public int OW => (int)Math.Floor((W + 2.0 * PW - KW) / SW) + 1;
+}
+
 /// <summary>
 /// Plain float64 reference operators, written from their definitions (no im2col, no GEMM, nothing shared with
 /// the kernels). Layouts are row-major NCHW.
@@ -142,6 +149,73 @@ public static class RefOps
             }
         }
         return y;
+    }
+
+    /// <summary>
+    /// y[n,c,oh,ow] = max over kh, kw of x[n,c,oh*s-p+kh, ow*s-p+kw], taps outside the image being -inf; argmax: the
+    /// flat index into x of the first tap (row-major in the window) holding that max.
+    /// </summary>
+    public static double[] MaxPool2d(RefPoolShape s, double[] x, out double[] argmax)
+    {
+        int oh = s.OH, ow = s.OW;
+        var y = new double[s.N * s.C * oh * ow];
+        argmax = new double[y.Length];
+        for (int n = 0; n < s.N; n++)
+        for (int c = 0; c < s.C; c++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            double best = double.NegativeInfinity;
+            int bestAt = -1;
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++)
+            {
+                int ih = i * s.SH - s.PH + kh, iw = j * s.SW - s.PW + kw;
+                if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
+                int at = ((n * s.C + c) * s.H + ih) * s.W + iw;
+                if (bestAt < 0 || x[at] > best) { best = x[at]; bestAt = at; }
+            }
+            int o = ((n * s.C + c) * oh + i) * ow + j;
+            y[o] = best;
+            argmax[o] = bestAt;
+        }
+        return y;
+    }
+
+    /// <summary>p[r,j] = exp(l[r,j]) / sum_k exp(l[r,k]), in the max-shifted form (the same value in exact arithmetic).</summary>
+    public static double[] Softmax(int rows, int classes, double[] logits)
+    {
+        var p = new double[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int j = 0; j < classes; j++) max = Math.Max(max, logits[r * classes + j]);
+            for (int j = 0; j < classes; j++) sum += Math.Exp(logits[r * classes + j] - max);
+            for (int j = 0; j < classes; j++) p[r * classes + j] = Math.Exp(logits[r * classes + j] - max) / sum;
+        }
+        return p;
+    }
+
+    /// <summary>-log softmax(l[r])[label[r]] per row (F.cross_entropy without the mean).</summary>
+    public static double[] CrossEntropy(int rows, int classes, double[] logits, double[] labels)
+    {
+        var p = Softmax(rows, classes, logits);
+        var loss = new double[rows];
+        for (int r = 0; r < rows; r++) loss[r] = -Math.Log(p[r * classes + (int)labels[r]]);
+        return loss;
+    }
+
+    /// <summary>1 where the first largest logit of a row is at its label, else 0.</summary>
+    public static double[] Correct(int rows, int classes, double[] logits, double[] labels)
+    {
+        var correct = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int best = 0;
+            for (int j = 1; j < classes; j++) if (logits[r * classes + j] > logits[r * classes + best]) best = j;
+            correct[r] = best == (int)labels[r] ? 1 : 0;
+        }
+        return correct;
     }
 
     public static double Relu(double v) => v > 0 ? v : 0;

@@ -35,7 +35,7 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>
     /// CPU accelerator only, given when the device is created (--cpu-kernels): which kernels the Cpu kernel family runs. Simd (default) runs host code on
-    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm,
+    /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm, max pooling,
     /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
     public CpuKernelVariant CpuKernels { get; }
@@ -52,6 +52,11 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The host im2col/col2im of this device, created on first use.</summary>
     public HostUnfold HostUnfold => hostUnfold ??= new HostUnfold(HostPool);
+
+    HostMaxPool? hostMaxPool;
+
+    /// <summary>The host max pooling of this device, created on first use.</summary>
+    public HostMaxPool HostMaxPool => hostMaxPool ??= new HostMaxPool(HostPool);
 
     WorkerPool? hostPool;
     HostElementwise? hostElementwise;
@@ -242,13 +247,22 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>Allocates a tensor. Running out of device memory is one line naming the device, the request and what was free.</summary>
     public Tensor Allocate(params int[] shape)
     {
+        var buffer = AllocateBuffer<float>(shape);
+        return new Tensor(this, buffer, buffer.View, (int[])shape.Clone());
+    }
+
+    /// <summary>Allocates an int tensor (labels, argmax indices); out of memory as for <see cref="Allocate"/>.</summary>
+    public IntTensor AllocateInts(params int[] shape) => new(this, AllocateBuffer<int>(shape), (int[])shape.Clone());
+
+    MemoryBuffer1D<T, Stride1D.Dense> AllocateBuffer<T>(int[] shape) where T : unmanaged
+    {
         int count = Tensor.Count(shape);
-        long bytes = (long)count * sizeof(float);
+        long bytes = (long)count * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         try
         {
-            var buffer = Accelerator.Allocate1D<float>(count);
+            var buffer = Accelerator.Allocate1D<T>(count);
             allocatedBytes += bytes;
-            return new Tensor(this, buffer, buffer.View, (int[])shape.Clone());
+            return buffer;
         }
         catch (Exception e) when (e is OutOfMemoryException || e is AcceleratorException || e.GetType().Name.Contains("Cuda") || e.GetType().Name.Contains("CL"))
         {

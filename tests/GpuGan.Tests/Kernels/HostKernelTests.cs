@@ -6,7 +6,7 @@ using Xunit;
 namespace GpuGan.Tests.Kernels;
 
 /// <summary>
-/// The host variants of the elementwise, bias, BatchNorm and Adam ops against the ILGPU kernels on the same inputs
+/// The host variants of the elementwise, bias, BatchNorm, max-pooling and Adam ops against the ILGPU kernels on the same inputs
 /// (large enough to wake the workers, odd sizes so vector tails and uneven splits are hit), and across thread counts.
 /// </summary>
 [Collection(TestDeviceCollection.Name)]
@@ -88,6 +88,27 @@ public class HostKernelTests(TestDeviceFixture fixture)
                 var evalBn = new BatchNormParams { Layout = l, Eps = 1e-5f, Momentum = 0.1f, Training = 0 };
                 BatchNormOps.Backward(dev, bx.View, bdy.View, edx.View, gamma.View, mean.View, invStd.View, bsums.View, dGamma.View, dBeta.View, evalBn);
                 r[$"bn0.{tag}.dx"] = edx.ToArray();
+            }
+
+            // max pooling: overlapping padded windows and LeNet's 2x2 / 2, on random values and on three levels (ties)
+            int[] poolShape = [5, 7, 31, 37];
+            int poolLength = 5 * 7 * 31 * 37;
+            foreach (var (tag, data) in new[] { ("random", Uniform(rng, poolLength, -3, 3)), ("ties", Enumerable.Range(0, poolLength).Select(_ => (float)rng.Next(3)).ToArray()) })
+            foreach (var o in new[] { PoolOptions.Square(3, 2, 1), PoolOptions.Square(2) })
+            {
+                string p = $"maxpool.{tag}.k{o.KernelH}s{o.StrideH}p{o.PadH}";
+                var px = Up(data);
+                var outShape = MaxPool2dOps.OutputShape(o, poolShape);
+                int outLength = outShape.Aggregate(1, (a, d) => a * d);
+                var py = Up(new float[outLength]);
+                var pdy = Up(Uniform(rng, outLength, -1, 1));
+                var pdx = Up(new float[poolLength]);
+                using var argmax = dev.AllocateInts(outShape);
+                MaxPool2dOps.Forward(dev, px.View, py.View, argmax.View, o, poolShape);
+                MaxPool2dOps.Backward(dev, pdy.View, argmax.View, pdx.View, o, poolShape);
+                r[$"{p}.y"] = py.ToArray();
+                r[$"{p}.argmax"] = argmax.ToArray().Select(i => (float)i).ToArray();
+                r[$"{p}.dx"] = pdx.ToArray();
             }
 
             const int n = 70_001;

@@ -8,9 +8,10 @@ public static class OpCaseNames
     public static IEnumerable<object[]> All => OpCases.All.Select(c => new object[] { c.Name });
     public static IEnumerable<object[]> Gpu => OpCases.All.Where(c => c.Gpu).Select(c => new object[] { c.Name });
 
-    /// <summary>Every fourth GEMM-, reduction- or optimizer-backed case and DCGAN's shapes: run twice, compared bit for bit.</summary>
+    /// <summary>Every fourth GEMM-, reduction-, gather- or optimizer-backed case and DCGAN's shapes: run twice, compared bit for bit.</summary>
     public static IEnumerable<object[]> Determinism => OpCases.All
-        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear or OpKind.BatchNorm or OpKind.Loss or OpKind.Adam)
+        .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear or OpKind.BatchNorm or OpKind.Loss or OpKind.Adam
+            or OpKind.MaxPool2d or OpKind.CrossEntropy)
         .Where((c, i) => i % 4 == 0 || c.Name.StartsWith("dcgan"))
         .Select(c => new object[] { c.Name });
 }

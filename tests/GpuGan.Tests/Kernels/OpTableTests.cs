@@ -1,5 +1,6 @@
 using GpuGan.Check;
 using GpuGan.Device;
+using GpuGan.Ops;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -127,5 +128,21 @@ public class OpTableShapeTests
         Assert.Contains(all, c => c.Op == OpKind.Linear && c.C % 2 == 1 && c.Cout % 2 == 1);
         Assert.Equal(all.Count, all.Select(c => c.Name).Distinct().Count());
         Assert.NotEmpty(OpCaseNames.Gpu);
+    }
+
+    [Fact]
+    public void MaxPoolCasesCoverEveryKernelStrideAndPadding()
+    {
+        var pools = OpCases.All.Where(c => c.Op == OpKind.MaxPool2d).ToList();
+        for (int k = 1; k <= 3; k++)
+        for (int s = 1; s <= 3; s++)
+        for (int p = 0; p <= 1 && 2 * p <= k; p++)
+            Assert.Contains(pools, c => c.Pool == PoolOptions.Square(k, s, p));
+        Assert.Contains(pools, c => c.Pool.StrideH > c.Pool.KernelH);      // inputs in no window
+        Assert.Contains(pools, c => c.Pool.StrideH < c.Pool.KernelH);      // overlapping windows
+        Assert.Contains(pools, c => c.NegativeInputs && c.Pool.PadH > 0);  // padding is -inf, not 0
+        Assert.Contains(pools, c => c.Ties);
+        Assert.Contains(pools, c => c.Gpu);
+        Assert.Contains(OpCases.All, c => c.Op == OpKind.CrossEntropy && c.Gpu);
     }
 }
