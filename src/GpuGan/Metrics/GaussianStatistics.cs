@@ -35,7 +35,8 @@ public sealed class GaussianStatistics
         Count = count;
     }
 
-    GaussianStatistics(double[] mean, double[,] covariance, int count, bool owned)
+    /// <summary>Takes freshly computed arrays as they are: no copy, no second check.</summary>
+    GaussianStatistics(int count, double[] mean, double[,] covariance)
     {
         this.mean = mean;
         this.covariance = covariance;
@@ -90,6 +91,6 @@ public sealed class GaussianStatistics
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
                 covariance[i, j] = products[i * d + j] / (n - 1);
-        return new GaussianStatistics(mean, covariance, n, owned: true);
+        return new GaussianStatistics(n, mean, covariance);
     }
 }
