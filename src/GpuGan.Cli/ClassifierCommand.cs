@@ -21,7 +21,8 @@ public static class ClassifierCommand
         new("epochs", "N", D.Epochs.ToString(CultureInfo.InvariantCulture), "passes over the training digits"),
         new("batch-size", "N", D.BatchSize.ToString(CultureInfo.InvariantCulture), "digits per step"),
         new("lr", "X", "1e-3", "Adam's peak learning rate (cosine decay to 0)"),
-        new("seed", "N", D.Seed.ToString(CultureInfo.InvariantCulture), "initialisation and shuffling"),
+        new("seed", "N", D.Seed.ToString(CultureInfo.InvariantCulture), "initialisation, shuffling and shifts"),
+        new("shift", "N", D.Shift.ToString(CultureInfo.InvariantCulture), "augmentation: each digit moved by up to N pixels in x and y (0: off)"),
         .. DeviceOptions.Specs,
         new("help", null, "", "show this help"),
     ];
@@ -65,6 +66,7 @@ public static class ClassifierCommand
             BatchSize = o.Int("batch-size", 1, 65_536) ?? D.BatchSize,
             Lr = o.Float("lr", 0f, 10f, exclusiveMin: true) ?? D.Lr,
             Seed = o.ULong("seed") ?? D.Seed,
+            Shift = o.Int("shift", 0, 8) ?? D.Shift,
         };
         string outPath = o.String("out") ?? "mnist-classifier.safetensors";
         var train = DatasetLoader.Load(o.String("data"), 1, MnistClassifier.ImageSize, resize: false);
@@ -86,7 +88,7 @@ public static class ClassifierCommand
             ["training_data"] = o.String("data") ?? "embedded train subset",
             ["command"] = "gpugan classifier train " + string.Join(' ', args),
             ["epochs"] = options.Epochs.ToString(inv), ["batch_size"] = options.BatchSize.ToString(inv),
-            ["lr"] = options.Lr.ToString("R", inv), ["seed"] = options.Seed.ToString(inv),
+            ["lr"] = options.Lr.ToString("R", inv), ["seed"] = options.Seed.ToString(inv), ["shift"] = options.Shift.ToString(inv),
         });
         stdout.WriteLine(string.Create(inv, $"held-out accuracy {accuracy:P2} ({heldOut.Count} digits); wrote {outPath}"));
         return 0;

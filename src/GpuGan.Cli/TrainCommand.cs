@@ -69,9 +69,11 @@ public static class TrainCommand
         stdout.WriteLine($"{result.Message} in {result.Elapsed:hh\\:mm\\:ss} ({result.ImagesPerSecond:F1} images/s)");
         if (result.FinalGrid != null) stdout.WriteLine($"samples: {result.FinalGrid}");
         if (result.LastCheckpoint != null) stdout.WriteLine($"checkpoint: {result.LastCheckpoint}");
+        if (trainer.Best is { } best)
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best FID {best.Fid:F2} at iteration {best.Iteration}: {Path.Combine(options.OutDir, "checkpoints", CheckpointStore.BestFileName)}"));
         return result.Outcome switch
         {
-            TrainOutcome.Completed => 0,
+            TrainOutcome.Completed or TrainOutcome.TargetReached => 0,
             TrainOutcome.Interrupted => 130,
             _ => throw new TrainingDivergedException(result.Message),
         };
@@ -82,7 +84,10 @@ public static class TrainCommand
         var m = p.Metrics;
         var inv = CultureInfo.InvariantCulture;
         return string.Format(inv, "[{0}/{1}] epoch {2} Loss_D: {3:F4} Loss_G: {4:F4} D(x): {5:F4} D(G(z)): {6:F4} / {7:F4}  {8:F1} img/s  ETA {9:hh\\:mm\\:ss}",
-            m.Iteration, p.TargetIterations, m.Epoch, m.LossD, m.LossG, m.DOfX, m.DOfGzBeforeD, m.DOfGzAfterD, m.ImagesPerSecond, p.Eta);
+            m.Iteration, p.TargetIterations, m.Epoch, m.LossD, m.LossG, m.DOfX, m.DOfGzBeforeD, m.DOfGzAfterD, m.ImagesPerSecond, p.Eta)
+            + (m.Quality is { } q ? string.Format(inv, "  FID {0:F2}", q.Fid) : "")
+            + (m.QualityEma is { } e ? string.Format(inv, " (G_ema {0:F2})", e.Fid) : "")
+            + (m.Sampling is { } s ? string.Format(inv, " P/R {0:F2}/{1:F2} n={2}", s.Precision, s.Recall, s.Samples) : "");
     }
 
     internal static TrainOptions BuildOptions(ParsedOptions o) => TrainOptionTable.FromCommandLine(o, new TrainOptions());

@@ -24,7 +24,8 @@ public sealed record QualityReport(
     /// (<see cref="GaussianStatistics.Of"/> of the same real set) to skip recomputing them at every evaluation;
     /// <paramref name="seed"/> picks KID's subsets. Each set needs more than <see cref="PrecisionRecall.DefaultK"/> samples.
     /// </summary>
-    public static QualityReport Compute(FeatureSet fake, FeatureSet real, GaussianStatistics? realStatistics = null, int seed = 0)
+    public static QualityReport Compute(FeatureSet fake, FeatureSet real, GaussianStatistics? realStatistics = null, int seed = 0,
+        int kidSubsets = KernelInceptionDistance.DefaultSubsets)
     {
         ArgumentNullException.ThrowIfNull(fake);
         ArgumentNullException.ThrowIfNull(real);
@@ -38,7 +39,7 @@ public sealed record QualityReport(
         double fid = FrechetDistance.Compute(GaussianStatistics.Of(fake), realStatistics ?? GaussianStatistics.Of(real));
         return new QualityReport(
             fake.Count, real.Count, fid,
-            KernelInceptionDistance.Compute(fake, real, seed),
+            KernelInceptionDistance.Compute(fake, real, seed, kidSubsets),
             Metrics.PrecisionRecall.Compute(fake, real),
             fake.HasProbabilities ? Metrics.ClassifierScore.Compute(fake) : null,
             fake.HasProbabilities ? ClassHistogram.Of(fake) : null);

@@ -112,10 +112,13 @@ public sealed class GanTrainer : IDisposable
         return (g, Ema != null ? Report(Ema.Ready()) : null);
     }
 
+    /// <summary>KID subsets of the periodic evaluations: 10 of 1,000 (0.35 s) instead of 100 ('gpugan eval' uses 100).</summary>
+    public const int TrainingKidSubsets = 10;
+
     QualityReport Report(Sequential generator)
     {
         evalNoise!.Counter = 0;
-        return evaluator!.Evaluate(evaluator.Describe(generator, t => FillNoise(evalNoise, t)));
+        return evaluator!.Evaluate(evaluator.Describe(generator, t => FillNoise(evalNoise, t)), TrainingKidSubsets);
     }
 
     /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
