@@ -10,7 +10,7 @@ namespace GpuGan.Metrics;
 /// shifted by up to <see cref="Shift"/> pixels in x and y (9,000 digits are few: without it the network memorises them).</summary>
 public sealed record ClassifierTrainOptions
 {
-    public int Epochs { get; init; } = 12;
+    public int Epochs { get; init; } = 15;
     public int BatchSize { get; init; } = 64;
     public float Lr { get; init; } = 1e-3f;
     public ulong Seed { get; init; } = 1;
