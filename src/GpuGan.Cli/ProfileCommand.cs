@@ -35,7 +35,7 @@ public static class ProfileCommand
         options = options with
         {
             OutDir = outDir, Iterations = warmup + steps, Epochs = null,
-            CheckpointEvery = int.MaxValue, SampleEvery = int.MaxValue, LogEvery = int.MaxValue,
+            CheckpointEvery = int.MaxValue, SampleEvery = int.MaxValue, LogEvery = int.MaxValue, EvalEvery = 0, TargetFid = null,
         };
         options.Validate();
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
