@@ -53,33 +53,20 @@ public static class SafeTensors
         int pad = (int)((8 - header.Length % 8) % 8);
         for (int i = 0; i < pad; i++) header.WriteByte((byte)' ');
 
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, fs =>
         {
-            using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            fs.Write(length);
+            header.Position = 0;
+            header.CopyTo(fs);
+            foreach (var (_, _, data) in list)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                fs.Write(length);
-                header.Position = 0;
-                header.CopyTo(fs);
-                foreach (var (_, _, data) in list)
-                {
-                    var bytes = new byte[data.Length * 4];
-                    for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), data[i]);
-                    fs.Write(bytes);
-                }
-                fs.Flush(flushToDisk: true);
+                var bytes = new byte[data.Length * 4];
+                for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), data[i]);
+                fs.Write(bytes);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch { /* the original error matters more */ }
-            throw;
-        }
+        });
     }
 
     public static Contents Read(string path)

@@ -30,48 +30,32 @@ public sealed class Checkpoint
 
     public static string FileName(long iteration) => $"checkpoint_{iteration:D8}.gpugan";
 
-    public void Save(string path)
+    public void Save(string path) => AtomicFile.Write(path, fs =>
     {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        var crcStream = new CrcWriter(fs);
+        using (var w = new BinaryWriter(crcStream, Encoding.UTF8, leaveOpen: true))
         {
-            using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            w.Write(Magic);
+            w.Write(FormatVersion);
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(State, Json);
+            w.Write(json.Length);
+            w.Write(json);
+            w.Write(Tensors.Count);
+            foreach (var (name, (shape, data)) in Tensors)
             {
-                var crcStream = new CrcWriter(fs);
-                using (var w = new BinaryWriter(crcStream, Encoding.UTF8, leaveOpen: true))
-                {
-                    w.Write(Magic);
-                    w.Write(FormatVersion);
-                    byte[] json = JsonSerializer.SerializeToUtf8Bytes(State, Json);
-                    w.Write(json.Length);
-                    w.Write(json);
-                    w.Write(Tensors.Count);
-                    foreach (var (name, (shape, data)) in Tensors)
-                    {
-                        w.Write(name);
-                        w.Write(shape.Length);
-                        foreach (int d in shape) w.Write(d);
-                        w.Write(data.Length);
-                        var bytes = new byte[data.Length * 4];
-                        for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), data[i]);
-                        w.Write(bytes);
-                    }
-                }
-                Span<byte> crc = stackalloc byte[4];
-                BinaryPrimitives.WriteUInt32LittleEndian(crc, crcStream.Crc);
-                fs.Write(crc);
-                fs.Flush(flushToDisk: true);
+                w.Write(name);
+                w.Write(shape.Length);
+                foreach (int d in shape) w.Write(d);
+                w.Write(data.Length);
+                var bytes = new byte[data.Length * 4];
+                for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), data[i]);
+                w.Write(bytes);
             }
-            File.Move(temp, path, overwrite: true);
         }
-        catch
-        {
-            try { File.Delete(temp); } catch { /* the original error matters more */ }
-            throw;
-        }
-    }
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(crc, crcStream.Crc);
+        fs.Write(crc);
+    });
 
     public static Checkpoint Load(string path)
     {
