@@ -5,6 +5,7 @@ namespace GpuGan.Bench;
 /// <summary>One side's training run in the quality mode: how long it took and how its losses moved.</summary>
 /// <param name="TrainSeconds">wall time of the iterations alone (model building and sampling excluded; the first
 /// iteration, which on GpuGan's side compiles its kernels, included).</param>
+/// <param name="PeakRssKiB">VmHWM of the side's process when training ended (the parent's covers every GpuGan seed so far).</param>
 public sealed record QualityTraining(
     string Side, ulong Seed, int Iterations, double TrainSeconds, double FirstIterationMs,
     double FirstLossD, double FirstLossG, double LastLossD, double LastLossG, long PeakRssKiB)
