@@ -66,7 +66,7 @@ public static class QualityTable
         foreach (var f in Figures)
         {
             if (f.Key == "kid_mean")
-                Row(sb, f.Label, sides.Select(s => $"{Number(s.Report.Kid.Mean * f.Scale, f.Format)} ± {Number(s.Report.Kid.StandardDeviation * f.Scale, f.Format)}"));
+                Row(sb, f.Label, sides.Select(s => WithSpread(s.Report.Kid.Mean * f.Scale, s.Report.Kid.StandardDeviation * f.Scale, f.Format)));
             else
                 Row(sb, f.Label, sides.Select(s => Cell(f.Value(s.Training, s.Report) * f.Scale, f.Key == "classes_present" ? "F0" : f.Format)));
             if (f.Key == "ms_per_iteration")
@@ -93,7 +93,7 @@ public static class QualityTable
         foreach (var f in Figures)
         {
             var cells = means.Values.Select(m => m.TryGetValue(f.Key, out var v)
-                ? Number(v.Mean * f.Scale, f.Format) + (spread ? " ± " + Number(v.StandardDeviation * f.Scale, f.Format) : "")
+                ? spread ? WithSpread(v.Mean * f.Scale, v.StandardDeviation * f.Scale, f.Format) : Number(v.Mean * f.Scale, f.Format)
                 : "-").ToList();
             cells.Add(f.Quality ? Cell(f.Value(null, floor) * f.Scale, f.Key == "classes_present" ? "F0" : f.Format) : "-");
             Row(sb, f.Label, cells);
@@ -119,4 +119,11 @@ public static class QualityTable
 
     /// <summary>Large values (an untrained G's KID) without decimals, so a cell stays narrow.</summary>
     static string Number(double v, string format) => v.ToString(Math.Abs(v) >= 10_000 ? "F0" : format, Inv);
+
+    /// <summary>"mean ± spread", both with the decimals the mean gets.</summary>
+    static string WithSpread(double mean, double spread, string format)
+    {
+        string f = Math.Abs(mean) >= 10_000 ? "F0" : format;
+        return $"{mean.ToString(f, Inv)} ± {spread.ToString(f, Inv)}";
+    }
 }
