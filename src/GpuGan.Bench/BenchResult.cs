@@ -21,4 +21,8 @@ public sealed record TrainResult(
 /// <summary>The JSON document a torch worker child process writes to its stdout.</summary>
 public sealed record WorkerReport(
     string Mode, int Threads, string TorchSharpVersion,
-    List<BenchResult>? Kernels, TrainResult? Train);
+    List<BenchResult>? Kernels, TrainResult? Train)
+{
+    /// <summary>quality: the training run; its samples are in the file the parent named (<see cref="SampleFile"/>).</summary>
+    public QualityTraining? Quality { get; init; }
+}

@@ -7,10 +7,13 @@ namespace GpuGan.Bench;
 /// <summary>Starts this same program as a child (the hidden torch-worker) and reads its JSON report.</summary>
 public static class ChildProcess
 {
-    public static WorkerReport RunTorchWorker(BenchOptions options)
+    public static WorkerReport RunTorchWorker(BenchOptions options) => RunTorchWorker(options.WorkerArgs());
+
+    /// <param name="workerArgs">"torch-worker", the mode and its options.</param>
+    public static WorkerReport RunTorchWorker(IReadOnlyList<string> workerArgs)
     {
         var psi = SelfStartInfo();
-        foreach (var a in options.WorkerArgs()) psi.ArgumentList.Add(a);
+        foreach (var a in workerArgs) psi.ArgumentList.Add(a);
         psi.RedirectStandardOutput = true;   // the JSON document
         psi.RedirectStandardError = false;   // progress lines go straight to our stderr
         psi.UseShellExecute = false;

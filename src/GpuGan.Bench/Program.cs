@@ -12,8 +12,10 @@ try
     var options = BenchOptions.Parse(args);
     return options.Mode switch
     {
+        "help" => Commands.Help(),
         "kernels" => Commands.Kernels(options),
         "train" => Commands.Train(options),
+        "quality" => Commands.Quality(options),
         "gemm" => GemmBench.Gemm(options),
         "step" => GemmBench.Step(options),
         _ => throw new ArgumentException($"unknown command '{options.Mode}'"),
@@ -81,7 +83,61 @@ static class Commands
         return 0;
     }
 
-    static void WriteJson(BenchOptions o, BenchReport report)
+    /// <summary>Trains the default DCGAN in GpuGan (this process) and then in TorchSharp (a child) for each seed, and
+    /// scores both sides' samples with GpuGan's metrics, after all training is done, through one <see cref="QualityScorer"/>.</summary>
+    public static int Quality(BenchOptions o)
+    {
+        var machine = MachineInfo.Current();
+        GpuGanInfo? info = null;
+        string version = "?";
+        var trained = new List<(ulong Seed, GpuGanQuality.Result GpuGan, QualityTraining Torch, float[] TorchSamples)>();
+        string samplesPath = Path.Combine(Path.GetTempPath(), $"gpugan-bench-torch-samples-{Environment.ProcessId}.f32");
+        try
+        {
+            foreach (ulong seed in o.Seeds)
+            {
+                GpuGanQuality.Result gpugan;
+                using (var dev = GpuGanSide.CreateDevice(o))
+                {
+                    info ??= new GpuGanInfo(GpuGanSide.Describe(dev), dev.Kind.ToString(), null, null, null, o.Iterations);
+                    Console.Error.WriteLine($"seed {seed}: GpuGan on {info.Accelerator}");
+                    gpugan = GpuGanQuality.TrainAndSample(o, dev, seed);
+                }
+                Console.Error.WriteLine($"seed {seed}: TorchSharp in a child process");
+                var worker = ChildProcess.RunTorchWorker(o.QualityWorkerArgs(seed, samplesPath));
+                version = worker.TorchSharpVersion;
+                var torch = worker.Quality ?? throw new InvalidOperationException("torch worker sent no quality result");
+                trained.Add((seed, gpugan, torch, SampleFile.Read(samplesPath, o.Count)));
+                File.Delete(samplesPath);
+            }
+        }
+        finally
+        {
+            if (File.Exists(samplesPath)) File.Delete(samplesPath);
+        }
+
+        Console.Error.WriteLine($"scoring {trained.Count * (o.Ema > 0 ? 3 : 2)} sample sets of {o.Count}");
+        using var scorer = new QualityScorer(o);
+        var runs = trained.Select(r => new QualitySeed(r.Seed,
+            new QualitySide("TorchSharp G", r.Torch, scorer.Score(r.TorchSamples)),
+            new QualitySide("GpuGan G", r.GpuGan.Training, scorer.Score(r.GpuGan.G)),
+            r.GpuGan.Ema is { } ema ? new QualitySide("GpuGan G_ema", r.GpuGan.Training, scorer.Score(ema)) : null)).ToList();
+        var floor = scorer.Floor(o.Count);
+
+        BenchTable.Header("quality", machine, o, version, info!);
+        QualityTable.Print(o, runs, floor, scorer.Description);
+        WriteJson(o, new QualityBenchReport("quality", machine, o.Threads, version, info!, o.Iterations, DcganShapes.Batch, o.Count, o.Ema,
+            o.Seeds, scorer.Description, runs, QualityTable.Means(runs), floor));
+        return 0;
+    }
+
+    public static int Help()
+    {
+        Console.WriteLine(BenchOptions.Usage);
+        return 0;
+    }
+
+    static void WriteJson<T>(BenchOptions o, T report)
     {
         if (o.JsonPath is null) return;
         File.WriteAllText(o.JsonPath, JsonSerializer.Serialize(report, BenchJson.Indented));

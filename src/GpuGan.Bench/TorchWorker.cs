@@ -23,6 +23,7 @@ public static class TorchWorker
                 TorchKernels.Measure(DcganShapes.Ops, o.Warmup, o.MinReps, o.MinSeconds), null),
             "train" => new("train", o.Threads, version, null,
                 TorchTrain.Measure(o.Threads, o.TrainWarmup, o.Iterations)),
+            "quality" => new("quality", o.Threads, version, null, null) { Quality = TorchQuality.TrainAndSample(o) },
             _ => throw new ArgumentException($"unknown torch-worker mode '{o.Mode}'"),
         };
         Console.Out.WriteLine(JsonSerializer.Serialize(report, BenchJson.Options));
