@@ -78,7 +78,7 @@ public static class GemmBench
         {
             using var dev = ComputeDevice.CreateCpu(o.Threads, cpuKernels: variant);
             string dir = Path.Combine(Path.GetTempPath(), $"gpugan-step-bench-{Environment.ProcessId}");
-            using var trainer = new GanTrainer(dev, new TrainOptions { BatchSize = 64, OutDir = dir }, data);
+            using var trainer = new GanTrainer(dev, new TrainOptions { BatchSize = 64, OutDir = dir, EvalEvery = 0 }, data);
             var samples = new List<double>();
             int steps = o.TrainWarmup + o.Iterations;
             for (int i = 0; i < steps; i++)

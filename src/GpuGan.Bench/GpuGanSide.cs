@@ -172,7 +172,7 @@ public static class GpuGanSide
         string outDir = Path.Combine(Path.GetTempPath(), $"gpugan-bench-{Environment.ProcessId}");
         try
         {
-            var train = new TrainOptions { BatchSize = DcganShapes.Batch, OutDir = outDir };
+            var train = new TrainOptions { BatchSize = DcganShapes.Batch, OutDir = outDir, EvalEvery = 0 };
             using var trainer = new GanTrainer(dev, train, DatasetLoader.LoadEmbedded());
             long paramsG = ModelDefinition.CountParameters(trainer.G), paramsD = ModelDefinition.CountParameters(trainer.D);
             int warmup = options.GpuGanTrainWarmup, iterations = TrainIterations(options, dev);
