@@ -119,7 +119,7 @@ public static class EvalCommand
         {
             ("samples (fake/real)", r => $"{r.FakeCount}/{r.RealCount}"),
             ("FID", r => r.Fid.ToString("F2", inv)),
-            ("KID x 1000", r => string.Create(inv, $"{r.Kid.Mean * 1000:F3} ± {r.Kid.StandardDeviation * 1000:F3}")),
+            ("KID", r => string.Create(inv, $"{r.Kid.Mean:G4} ± {r.Kid.StandardDeviation:G2}")),
             ("precision (k=3)", r => r.PrecisionRecall.Precision.ToString("F4", inv)),
             ("recall (k=3)", r => r.PrecisionRecall.Recall.ToString("F4", inv)),
             ("classifier score", r => r.ClassifierScore?.ToString("F3", inv) ?? "-"),
