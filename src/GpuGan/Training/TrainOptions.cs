@@ -44,8 +44,8 @@ public sealed record TrainOptions
     /// <summary>Stop once the sampling generator's FID is at most this (the seed's second stopping rule); null: off.</summary>
     public double? TargetFid { get; init; }
 
-    /// <summary>Iterations when neither --iterations nor --epochs is given: the best FID within 15 minutes on a 2-core
-    /// CPU (FID still falls at 7,000: 154.6 at 2,000, 127.5 at 6,000, 118.7 at 7,000, mean of seeds 1-3; BENCHMARKS.md),
+    /// <summary>Iterations when neither --iterations nor --epochs is given: about the best FID within 15 minutes on a
+    /// 2-core CPU (16 min 21 s measured) (FID still falls at 7,000: 154.6 at 2,000, 127.5 at 6,000, 118.7 at 7,000, mean of seeds 1-3; BENCHMARKS.md),
     /// except with ILGPU's scalar CPU kernels only (--cpu-kernels ilgpu), where an iteration takes seconds and the
     /// default is a short run.</summary>
     public const long DefaultIterations = 7000;
