@@ -25,13 +25,13 @@ public sealed unsafe class HostMaxPool
     }
 
     // y, argmax: (N, C, OutH, OutW) from x: (N, C, InH, InW)
-    public void Forward(float* x, float* y, int* argmax, in PoolGeometry g) => Run(x, y, argmax, g, forward, g.InputLength);
+    public void Forward(float* x, float* y, int* argmax, in PoolGeometry g) => Run(x, y, argmax, g, forward);
 
     // dx: (N, C, InH, InW) written from dy, argmax: (N, C, OutH, OutW)
-    public void Backward(float* dy, int* argmax, float* dx, in PoolGeometry g) => Run(dx, dy, argmax, g, backward, g.InputLength);
+    public void Backward(float* dy, int* argmax, float* dx, in PoolGeometry g) => Run(dx, dy, argmax, g, backward);
 
     // x: the input side (x or dx), y: the output side (y or dy)
-    void Run(float* x, float* y, int* argmax, in PoolGeometry g, Action<int> work, int length)
+    void Run(float* x, float* y, int* argmax, in PoolGeometry g, Action<int> work)
     {
         lock (pool)
         {
@@ -39,7 +39,7 @@ public sealed unsafe class HostMaxPool
             this.y = y;
             this.argmax = argmax;
             this.g = g;
-            if (length < WorkerPool.ParallelThreshold) work(-1);
+            if (g.InputLength < WorkerPool.ParallelThreshold) work(-1);
             else pool.Run(work);
             this.x = this.y = null;
             this.argmax = null;
