@@ -63,7 +63,7 @@ public static class ClassifierTraining
                     adam.ZeroGrad();
                     classifier.Backward(loss.Forward(classifier.Forward(x), labels));
                     adam.Step();
-                    var s = loss.ReadStats();     // cheap here: the host waits for the device each step anyway
+                    var s = loss.ReadStats();     // a sync per step: on the CPU the host waits anyway; a one-off training, even on a GPU
                     lossSum += s.Loss * s.Count;
                     correct += s.Correct;
                     seen += s.Count;
