@@ -100,6 +100,7 @@ public static class ClassifierCommand
         if (o.Has("help")) return Help(stdout);
         var heldOut = HeldOut(o);
         using var device = DeviceOptions.Create(o, profiling: false);
+        DeviceOptions.WriteFallback(device, stdout);
         using var classifier = MnistClassifier.Load(device, o.String("weights") ?? MnistClassifier.EmbeddedPath);
         using var extractor = new FeatureExtractor(classifier, 100);
         double accuracy = ClassifierTraining.Accuracy(extractor, heldOut);

@@ -64,6 +64,7 @@ public static class EvalCommand
             throw new DataException(images!, $"{given.Count} images; evaluation needs more than {PrecisionRecall.DefaultK}");
 
         using var device = DeviceOptions.Create(o, profiling: false);
+        DeviceOptions.WriteFallback(device, stdout);
         using var classifier = MnistClassifier.Load(device, o.String("classifier") ?? MnistClassifier.EmbeddedPath);
         var reference = DatasetLoader.LoadEmbedded(heldOut: true);
         string subject;
