@@ -20,16 +20,9 @@ public sealed record ClassHistogram(IReadOnlyList<int> Counts, int ClassesPresen
     public static ClassHistogram Of(FeatureSet set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        double[] p = set.ProbabilityData;
-        int n = set.Count, classes = set.Classes;
-        var counts = new int[classes];
-        for (int s = 0; s < n; s++)
-        {
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-                if (p[s * classes + c] > p[s * classes + best]) best = c;
-            counts[best]++;
-        }
+        int n = set.Count;
+        var counts = new int[set.Classes];
+        for (int s = 0; s < n; s++) counts[set.PredictedClass(s)]++;
         double entropy = 0;
         int present = 0;
         foreach (int count in counts)

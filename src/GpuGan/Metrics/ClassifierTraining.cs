@@ -104,12 +104,7 @@ public static class ClassifierTraining
         var set = extractor.Describe(data);
         int right = 0;
         for (int i = 0; i < set.Count; i++)
-        {
-            var p = set.ProbabilityRow(i);
-            int best = 0;
-            for (int c = 1; c < p.Length; c++) if (p[c] > p[best]) best = c;
-            if (best == data.Labels[i]) right++;
-        }
+            if (set.PredictedClass(i) == data.Labels[i]) right++;
         return (double)right / set.Count;
     }
 }

@@ -82,6 +82,16 @@ public sealed class FeatureSet
     /// <summary>All features, row-major, for the blocked kernels.</summary>
     internal double[] Data => features;
 
+    /// <summary>Sample <paramref name="index"/>'s most probable class (the first on ties).</summary>
+    public int PredictedClass(int index)
+    {
+        var p = ProbabilityRow(index);
+        int best = 0;
+        for (int c = 1; c < p.Length; c++)
+            if (p[c] > p[best]) best = c;
+        return best;
+    }
+
     internal double[] ProbabilityData =>
         probabilities ?? throw new InvalidOperationException("this feature set has no probabilities p(y|x)");
 }
