@@ -78,7 +78,7 @@ public static class EvalCommand
             bool usedAverage = average ?? CheckpointStore.HasAverage(ckpt);
             evaluator = new QualityEvaluator(classifier, reference, count ?? DefaultCount, m.LatentSize, 100);
             var rng = new NoiseGenerator(device, seed, NoiseStream);
-            fake = evaluator.Describe(g, t => { if (ckpt.State.Options.Noise == NoiseDistribution.Uniform) rng.Uniform(t, -1f, 1f); else rng.Normal(t); });
+            fake = evaluator.Describe(g, t => ckpt.State.Options.DrawLatent(rng, t));
             subject = $"{(usedAverage ? "G_ema" : "G")} of {file} (iteration {ckpt.State.Iteration})";
             extractor = evaluator.Extractor;
         }

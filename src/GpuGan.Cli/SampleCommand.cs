@@ -42,7 +42,7 @@ public static class SampleCommand
         using var g = CheckpointStore.LoadGenerator(device, ckpt, file, GeneratorChoice(o));
         using var z = device.Allocate(count, m.LatentSize);
         var rng = new NoiseGenerator(device, seed, 3);
-        if (ckpt.State.Options.Noise == NoiseDistribution.Uniform) rng.Uniform(z, -1f, 1f); else rng.Normal(z);
+        ckpt.State.Options.DrawLatent(rng, z);
         var images = g.Forward(z).ToArray();
         SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns);
         string which = CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G";

@@ -61,10 +61,10 @@ public sealed class GanTrainer : IDisposable
         real = dev.Allocate(options.BatchSize, m.Channels, m.ImageSize, m.ImageSize);
         z = dev.Allocate(options.BatchSize, m.LatentSize);
         fixedZ = dev.Allocate(options.BatchSize, m.LatentSize);
-        FillNoise(new NoiseGenerator(dev, options.Seed, FixedNoiseStream), fixedZ);
+        options.DrawLatent(new NoiseGenerator(dev, options.Seed, FixedNoiseStream), fixedZ);
         if (options.Ema > 0)
             Ema = new GeneratorAverage(dev, G, Model.Generator(dev, m), options.Ema, m.LatentSize, options.BatchSize,
-                new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), FillNoise);
+                new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), options.DrawLatent);
         hostBatch = new float[sampler.BatchFloats];
         hostLabels = new int[options.BatchSize];
         TargetIterations = options.Iterations
@@ -118,7 +118,7 @@ public sealed class GanTrainer : IDisposable
     QualityReport Report(Sequential generator)
     {
         evalNoise!.Counter = 0;
-        return evaluator!.Evaluate(evaluator.Describe(generator, t => FillNoise(evalNoise, t)), TrainingKidSubsets);
+        return evaluator!.Evaluate(evaluator.Describe(generator, t => Options.DrawLatent(evalNoise, t)), TrainingKidSubsets);
     }
 
     /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
@@ -132,12 +132,6 @@ public sealed class GanTrainer : IDisposable
         return G;
     }
 
-    void FillNoise(NoiseGenerator rng, Tensor t)
-    {
-        if (Options.Noise == NoiseDistribution.Uniform) rng.Uniform(t, -1f, 1f);
-        else rng.Normal(t);
-    }
-
     /// <summary>One iteration: k discriminator updates, then one generator update.</summary>
     public LossStats Step()
     {
@@ -148,7 +142,7 @@ public sealed class GanTrainer : IDisposable
         {
             using (dev.HostSpan("data.next_batch")) sampler.NextBatch(hostBatch, hostLabels);
             using (dev.HostSpan("copy.batch_to_device")) real.CopyFrom(hostBatch);
-            using (dev.Section("noise")) FillNoise(noise, z);
+            using (dev.Section("noise")) Options.DrawLatent(noise, z);
             fake = G.Forward(z);
             using (dev.Section("optimizer.D.zero_grad")) optD.ZeroGrad();
             var realLogits = D.Forward(real);

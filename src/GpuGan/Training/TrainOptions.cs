@@ -1,5 +1,7 @@
 using GpuGan.Losses;
+using GpuGan.Device;
 using GpuGan.Models;
+using GpuGan.Rng;
 
 namespace GpuGan.Training;
 
@@ -59,6 +61,13 @@ public sealed record TrainOptions
     public int EffectiveEvalEvery => EvalEvery ?? (Evaluable ? DefaultEvalEvery : 0);
 
     public int EffectiveDSteps => DSteps ?? (Loss == GanLossKind.Wgan ? 5 : 1);
+
+    /// <summary>Fills z with this run's latent noise: N(0, 1), or U(-1, 1) with --noise uniform (training, samples, evaluation).</summary>
+    public void DrawLatent(NoiseGenerator rng, Tensor z)
+    {
+        if (Noise == NoiseDistribution.Uniform) rng.Uniform(z, -1f, 1f);
+        else rng.Normal(z);
+    }
 
     /// <summary>Throws a <see cref="TrainOptionException"/> naming the property whose value is out of range
     /// (each row of <see cref="TrainOptionTable"/> carries its check), or an ArgumentException from the model.</summary>
