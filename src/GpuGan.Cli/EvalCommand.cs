@@ -76,7 +76,7 @@ public static class EvalCommand
             var m = ckpt.State.Options.Model;
             using var g = CheckpointStore.LoadGenerator(device, ckpt, file!, average);
             bool usedAverage = average ?? CheckpointStore.HasAverage(ckpt);
-            evaluator = new QualityEvaluator(classifier, reference, count ?? DefaultCount, m.LatentSize, 100);
+            evaluator = new QualityEvaluator(classifier, reference, count ?? DefaultCount, m.LatentSize, 100, m.Classes);
             var rng = new NoiseGenerator(device, seed, NoiseStream);
             fake = evaluator.Describe(g, t => ckpt.State.Options.DrawLatent(rng, t));
             subject = $"{(usedAverage ? "G_ema" : "G")} of {file} (iteration {ckpt.State.Iteration})";
@@ -92,7 +92,9 @@ public static class EvalCommand
         {
             var real = evaluator?.Reference ?? extractor.Describe(reference);
             var realStats = evaluator?.ReferenceStatistics ?? GaussianStatistics.Of(real);
-            var columns = new List<(string Name, QualityReport Report)> { ("subject", QualityReport.Compute(fake, real, realStats)) };
+            // A conditional G's report adds how often each asked class was drawn (the evaluator asked for every class in turn).
+            var subjectReport = evaluator?.Evaluate(fake) ?? QualityReport.Compute(fake, real, realStats);
+            var columns = new List<(string Name, QualityReport Report)> { ("subject", subjectReport) };
             if (!o.Has("no-baselines"))
             {
                 var training = DatasetLoader.LoadEmbedded();
@@ -140,6 +142,9 @@ public static class EvalCommand
         }
         if (columns[0].Report.FakeClasses is { } h)
             sb.AppendLine($"subject's classes 0-9: {string.Join(" ", h.Counts)} (ln 10 = {Math.Log(10).ToString("F3", inv)} is an even spread)");
+        if (columns[0].Report.ClassMatch is { } match)
+            sb.AppendLine(string.Create(inv, $"classified as the asked class: {match.Overall:P1} overall; per asked class 0-{match.PerClass.Count - 1}: ") +
+                string.Join(" ", match.PerClass.Select(p => p.ToString("P0", inv).Replace(" ", ""))) + string.Create(inv, $" ({match.AskedCounts[0]} samples each)"));
         return sb.ToString();
     }
 

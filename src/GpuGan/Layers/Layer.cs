@@ -25,6 +25,13 @@ public abstract class Layer : IDisposable
     /// <summary>When false, Backward skips parameter gradients (e.g. D is frozen while G trains).</summary>
     public virtual bool ParameterGradients { get; set; } = true;
 
+    /// <summary>
+    /// Class labels (N) of the samples the next Forward sees, for conditional layers (<see cref="LabelConcat"/>,
+    /// <see cref="ProjectionHead"/>); Sequential hands them to its layers, the others ignore them. The caller owns the
+    /// tensor and must keep its contents until Backward: a conditional layer reads them in both passes.
+    /// </summary>
+    public virtual IntTensor? Labels { get; set; }
+
     public abstract Tensor Forward(Tensor x);
 
     /// <summary>Returns dL/dx when <paramref name="inputGradient"/> is true, otherwise null.</summary>
@@ -44,13 +51,15 @@ public abstract class Layer : IDisposable
         return cache;
     }
 
-    protected Parameter NewParameter(string name, params int[] shape)
+    protected Parameter NewParameter(string name, params int[] shape) => NewParameter(name, ParameterInit.Dcgan, shape);
+
+    protected Parameter NewParameter(string name, ParameterInit init, params int[] shape)
     {
         var value = Device.Allocate(shape);
         var grad = Device.Allocate(shape);
         ElementwiseOps.Fill(Device, value.View, value.Length, 0f);
         ElementwiseOps.Fill(Device, grad.View, grad.Length, 0f);
-        return new Parameter($"{Name}.{name}", value, grad);
+        return new Parameter($"{Name}.{name}", value, grad) { Init = init };
     }
 
     protected static void Require(bool ok, string message)

@@ -21,6 +21,12 @@ public sealed class Sequential : Layer
         set { base.ParameterGradients = value; foreach (var l in Layers) l.ParameterGradients = value; }
     }
 
+    public override IntTensor? Labels
+    {
+        get => base.Labels;
+        set { base.Labels = value; foreach (var l in Layers) l.Labels = value; }
+    }
+
     public override IEnumerable<Parameter> Parameters => Layers.SelectMany(l => l.Parameters);
     public override IEnumerable<(string Name, Tensor Value)> Buffers => Layers.SelectMany(l => l.Buffers);
 

@@ -15,11 +15,15 @@ public sealed class QualityEvaluator : IDisposable
 {
     readonly FeatureExtractor extractor;
     readonly Tensor z;
+    readonly IntTensor? labels;
+    readonly int[] hostLabels;
 
     /// <param name="latentSize">G's input width.</param>
     /// <param name="batchSize">the batch G and the classifier run at (use the training batch: G's buffers stay allocated).</param>
-    public QualityEvaluator(MnistClassifier classifier, ImageDataset reference, int count, int latentSize, int batchSize)
+    /// <param name="classes">a conditional G's classes: each is asked for in turn (<see cref="ClassMatch.Asked"/>); 0: unconditional.</param>
+    public QualityEvaluator(MnistClassifier classifier, ImageDataset reference, int count, int latentSize, int batchSize, int classes = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(classes);
         if (count <= PrecisionRecall.DefaultK) throw new ArgumentOutOfRangeException(nameof(count), count, $"needs more than {PrecisionRecall.DefaultK} samples");
         Count = count;
         extractor = new FeatureExtractor(classifier, batchSize);
@@ -27,7 +31,13 @@ public sealed class QualityEvaluator : IDisposable
         ReferenceStatistics = GaussianStatistics.Of(Reference);
         ReferenceSource = reference.Source;
         z = classifier.Device.Allocate(batchSize, latentSize);
+        Classes = classes;
+        hostLabels = new int[batchSize];
+        if (classes > 0) labels = classifier.Device.AllocateInts(batchSize);
     }
+
+    /// <summary>The conditional G's classes (0: unconditional).</summary>
+    public int Classes { get; }
 
     /// <summary>Generated samples per evaluation.</summary>
     public int Count { get; }
@@ -41,8 +51,14 @@ public sealed class QualityEvaluator : IDisposable
     public FeatureSet Describe(Sequential generator, Action<Tensor> fillNoise)
     {
         extractor.Begin(Count);
+        generator.Labels = labels;
         for (int done = 0; done < Count; done += z.Shape[0])
         {
+            if (labels != null)
+            {
+                for (int j = 0; j < hostLabels.Length; j++) hostLabels[j] = ClassMatch.Asked(done + j, Classes);
+                labels.CopyFrom(hostLabels);
+            }
             fillNoise(z);
             extractor.Add(generator.Forward(z), Math.Min(z.Shape[0], Count - done));
         }
@@ -51,12 +67,19 @@ public sealed class QualityEvaluator : IDisposable
 
     /// <param name="kidSubsets">KID's subsets: 100 (torch-fidelity's default) costs about 3.5 s on 2 cores; the trainer's
     /// periodic evaluations use fewer (the spread over subsets is reported with the mean).</param>
-    public QualityReport Evaluate(FeatureSet fake, int kidSubsets = KernelInceptionDistance.DefaultSubsets) =>
-        QualityReport.Compute(fake, Reference, ReferenceStatistics, kidSubsets: kidSubsets);
+    public QualityReport Evaluate(FeatureSet fake, int kidSubsets = KernelInceptionDistance.DefaultSubsets)
+    {
+        var report = QualityReport.Compute(fake, Reference, ReferenceStatistics, kidSubsets: kidSubsets);
+        if (Classes == 0) return report;
+        var asked = new int[fake.Count];
+        for (int i = 0; i < asked.Length; i++) asked[i] = ClassMatch.Asked(i, Classes);
+        return report with { ClassMatch = ClassMatch.Of(fake, asked, Classes) };
+    }
 
     public void Dispose()
     {
         extractor.Dispose();
         z.Dispose();
+        labels?.Dispose();
     }
 }

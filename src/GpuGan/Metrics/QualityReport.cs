@@ -19,6 +19,9 @@ public sealed record QualityReport(
     int FakeCount, int RealCount, double Fid, KernelInceptionDistance Kid, PrecisionRecall PrecisionRecall,
     double? ClassifierScore, ClassHistogram? FakeClasses)
 {
+    /// <summary>For a conditional generator: how often its samples are classified as the class asked for; else null.</summary>
+    public ClassMatch? ClassMatch { get; init; }
+
     /// <summary>
     /// All figures for <paramref name="fake"/> against <paramref name="real"/>. Pass <paramref name="realStatistics"/>
     /// (<see cref="GaussianStatistics.Of"/> of the same real set) to skip recomputing them at every evaluation;
@@ -60,6 +63,8 @@ public sealed record QualityReport(
         if (FakeClasses is { } classes)
             Line("classes", Invariant(
                 $"{classes.ClassesPresent,10} of {classes.Counts.Count}, entropy {classes.EntropyNats:F4} nats (even spread {classes.MaxEntropyNats:F4})"));
+        if (ClassMatch is { } match)
+            Line("class match", Invariant($"{match.Overall,10:F4} (classified as the asked class; per class {string.Join(" ", match.PerClass.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))})"));
         return text.ToString();
     }
 
@@ -96,6 +101,13 @@ public sealed record QualityReport(
             writer.WriteNull("classes_present");
             writer.WriteNull("class_entropy_nats");
             writer.WriteNull("class_counts");
+        }
+        if (ClassMatch is { } match)
+        {
+            writer.WriteNumber("class_match", match.Overall);
+            writer.WriteStartArray("class_match_per_class");
+            foreach (double p in match.PerClass) writer.WriteNumberValue(p);
+            writer.WriteEndArray();
         }
     }
 

@@ -8,6 +8,8 @@ public static class ModelCatalog
     [
         new Dcgan28(),
         new Dcgan64(),
+        new Cdcgan28(),
+        new Cdcgan64(),
     ];
 
     /// <summary>The model of a plain `gpugan train`.</summary>

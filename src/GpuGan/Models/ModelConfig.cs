@@ -13,17 +13,23 @@ public sealed record ModelConfig(
     int Channels = 1,
     int ImageSize = 28,
     int GeneratorWidth = 64,
-    int DiscriminatorWidth = 64)
+    int DiscriminatorWidth = 64,
+    // Class labels a conditional model takes (0: unconditional; checkpoints from before conditional models have none).
+    int Classes = 0)
 {
-    [JsonIgnore] public ModelInput Input => new(LatentSize, Channels, ImageSize, ImageSize);
+    [JsonIgnore] public ModelInput Input => new(LatentSize, Channels, ImageSize, ImageSize, Classes);
+
+    /// <summary>Whether G and D take class labels besides z and images.</summary>
+    [JsonIgnore] public bool Conditional => Classes > 0;
 
     /// <summary>The registered definition this config names (an unknown name is an error listing the known ones).</summary>
     [JsonIgnore] public ModelDefinition Definition => ModelCatalog.Get(Name);
 
+    public const int MaxClasses = 10_000;
+
     public void Validate()
     {
-        ValidateSizes();
-        Definition.Validate(this);
+        Definition.Check(this);
     }
 
     /// <summary>Checks every model shares; a definition adds its own in <see cref="ModelDefinition.Validate"/>.</summary>
@@ -33,6 +39,7 @@ public sealed record ModelConfig(
         if (Channels is not (1 or 3)) throw new ModelConfigException(nameof(Channels), $"{Channels}: must be 1 (grayscale) or 3 (RGB)");
         if (GeneratorWidth < 1) throw new ModelConfigException(nameof(GeneratorWidth), $"{GeneratorWidth}: must be >= 1");
         if (DiscriminatorWidth < 1) throw new ModelConfigException(nameof(DiscriminatorWidth), $"{DiscriminatorWidth}: must be >= 1");
+        if (Classes < 0 || Classes > MaxClasses) throw new ModelConfigException(nameof(Classes), $"{Classes}: must be from 0 to {MaxClasses}");
         if (ImageSize < 1) throw new ModelConfigException(nameof(ImageSize), $"{ImageSize}: must be >= 1");
     }
 }

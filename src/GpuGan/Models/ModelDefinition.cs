@@ -19,12 +19,15 @@ public abstract class ModelDefinition
     /// <summary>The sizes used when no option overrides them; <c>Name</c> must be this model's.</summary>
     public abstract ModelConfig Defaults { get; }
 
+    /// <summary>Whether G and D take class labels (<see cref="Layer.Labels"/>); such a model's defaults name its classes.</summary>
+    public virtual bool Conditional => false;
+
     /// <summary>Rejects sizes this model cannot build, with one line naming the option.</summary>
     public virtual void Validate(ModelConfig c) { }
 
-    /// <summary>G: (N, LatentSize) noise to (N, C, H, W) images in [-1, 1]. Layer names must be unique: they key checkpoints.</summary>
+    /// <summary>G: (N, LatentSize) noise (and, when conditional, Labels (N)) to (N, C, H, W) images in [-1, 1]. Layer names must be unique: they key checkpoints.</summary>
     protected abstract Sequential CreateGenerator(ComputeDevice dev, ModelConfig c);
-    /// <summary>D: (N, C, H, W) images to (N, 1) logits.</summary>
+    /// <summary>D: (N, C, H, W) images (and, when conditional, Labels (N)) to (N, 1) logits.</summary>
     protected abstract Sequential CreateDiscriminator(ComputeDevice dev, ModelConfig c);
 
     /// <summary>Sets a freshly built network's weights; DCGAN's scheme unless a model says otherwise.</summary>
@@ -72,11 +75,16 @@ public abstract class ModelDefinition
 
     public static long CountParameters(Layer network) => network.Parameters.Sum(p => (long)p.Value.Length);
 
-    void Check(ModelConfig c)
+    /// <summary>Every check of a config for this model: shared sizes, classes, then the model's own.</summary>
+    internal void Check(ModelConfig c)
     {
         if (!string.Equals(c.Name, Name, StringComparison.OrdinalIgnoreCase))
             throw new ModelConfigException(nameof(ModelConfig.Name), $"{c.Name}: this definition builds {Name}");
         c.ValidateSizes();
+        if (Conditional && c.Classes < 2)
+            throw new ModelConfigException(nameof(ModelConfig.Classes), $"{c.Classes}: the {Name} model is conditional and needs at least 2 classes");
+        if (!Conditional && c.Classes != 0)
+            throw new ModelConfigException(nameof(ModelConfig.Classes), $"{c.Classes}: the {Name} model takes no class labels (conditional models: {string.Join(", ", ModelCatalog.All.Where(m => m.Conditional).Select(m => m.Name))})");
         Validate(c);
     }
 }

@@ -28,6 +28,8 @@ public sealed class GanTrainer : IDisposable
     readonly GanLoss loss;
     readonly Adam optD, optG;
     readonly Tensor real, z, fixedZ;
+    readonly IntTensor? labels;
+    readonly BatchedGenerator? gridGenerator;
     readonly float[] hostBatch;
     readonly int[] hostLabels;
     readonly List<MetricsRecord> history = new();
@@ -47,6 +49,10 @@ public sealed class GanTrainer : IDisposable
             throw new DataException(data.Source, $"images are {data.Channels}x{data.Height}x{data.Width} but the model expects {m.Channels}x{m.ImageSize}x{m.ImageSize}");
         if (data.Count < options.BatchSize)
             throw new DataException(data.Source, $"{data.Count} images, fewer than one batch of {options.BatchSize}");
+        if (m.Conditional && data.ClassCount < 2)
+            throw new DataException(data.Source, $"has no class labels; the {m.Name} model needs labelled data (IDX images with their labels file, or an image folder with one sub-folder per class)");
+        if (m.Conditional && data.ClassCount != m.Classes)
+            throw new DataException(data.Source, $"{data.ClassCount} classes but the {m.Name} model is set up for {m.Classes} (--classes {data.ClassCount})");
         dev = device;
         Options = options;
         Data = data;
@@ -62,9 +68,14 @@ public sealed class GanTrainer : IDisposable
         z = dev.Allocate(options.BatchSize, m.LatentSize);
         fixedZ = dev.Allocate(options.BatchSize, m.LatentSize);
         options.DrawLatent(new NoiseGenerator(dev, options.Seed, FixedNoiseStream), fixedZ);
+        if (m.Conditional)
+        {
+            labels = dev.AllocateInts(options.BatchSize);
+            gridGenerator = new BatchedGenerator(dev, options.BatchSize, m.LatentSize, conditional: true);
+        }
         if (options.Ema > 0)
             Ema = new GeneratorAverage(dev, G, Model.Generator(dev, m), options.Ema, m.LatentSize, options.BatchSize,
-                new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), options.DrawLatent);
+                new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), options.DrawLatent, m.Classes);
         hostBatch = new float[sampler.BatchFloats];
         hostLabels = new int[options.BatchSize];
         TargetIterations = options.Iterations
@@ -74,7 +85,7 @@ public sealed class GanTrainer : IDisposable
         if (options.EffectiveEvalEvery > 0)
         {
             classifier = MnistClassifier.Load(dev, MnistClassifier.EmbeddedPath);
-            evaluator = new QualityEvaluator(classifier, DatasetLoader.LoadEmbedded(heldOut: true), options.EvalCount, m.LatentSize, options.BatchSize);
+            evaluator = new QualityEvaluator(classifier, DatasetLoader.LoadEmbedded(heldOut: true), options.EvalCount, m.LatentSize, options.BatchSize, m.Classes);
             evalNoise = new NoiseGenerator(dev, options.Seed, EvalNoiseStream);
         }
         if (resume != null) Restore(resume);
@@ -136,12 +147,15 @@ public sealed class GanTrainer : IDisposable
     public LossStats Step()
     {
         Tensor fake = null!;
+        // A conditional G draws each fake for the class of the real image beside it, and D judges both with that label.
+        G.Labels = D.Labels = labels;
         // (1) Update D: maximize log D(x) + log(1 - D(G(z))) (or the chosen loss's critic objective).
         D.ParameterGradients = true;
         for (int k = 0; k < Options.EffectiveDSteps; k++)
         {
             using (dev.HostSpan("data.next_batch")) sampler.NextBatch(hostBatch, hostLabels);
             using (dev.HostSpan("copy.batch_to_device")) real.CopyFrom(hostBatch);
+            if (labels != null) using (dev.HostSpan("copy.labels_to_device")) labels.CopyFrom(hostLabels);
             using (dev.Section("noise")) Options.DrawLatent(noise, z);
             fake = G.Forward(z);
             using (dev.Section("optimizer.D.zero_grad")) optD.ZeroGrad();
@@ -312,10 +326,26 @@ public sealed class GanTrainer : IDisposable
         }
     }
 
-    /// <summary>The sampling generator (G_ema or G, evaluation mode) on the fixed noise; returns (N, C, H, W) in [-1, 1].</summary>
+    /// <summary>Columns of a conditional model's class grid: the first this many fixed latent vectors, each drawn as every class.</summary>
+    public int ClassGridColumns => Math.Min(8, Options.BatchSize);
+
+    /// <summary>
+    /// The sampling generator (G_ema or G, evaluation mode) on the fixed noise; returns (N, C, H, W) in [-1, 1]. A
+    /// conditional model gives its class grid: Classes rows of <see cref="ClassGridColumns"/>, row k asked for class k,
+    /// column j the same latent vector in every row, so rows compare like with like.
+    /// </summary>
     public float[] SampleFixed()
     {
-        var images = SamplingGenerator().Forward(fixedZ).ToArray();
+        var g = SamplingGenerator();
+        float[] images;
+        if (gridGenerator == null) images = g.Forward(fixedZ).ToArray();
+        else
+        {
+            int latent = Options.Model.LatentSize;
+            var columns = fixedZ.ToArray().AsSpan(0, ClassGridColumns * latent);
+            var (latents, classes) = BatchedGenerator.ClassGrid(columns, latent, Options.Model.Classes);
+            images = gridGenerator.Run(g, latents, classes);
+        }
         G.Training = true;
         return images;
     }
@@ -323,7 +353,11 @@ public sealed class GanTrainer : IDisposable
     public void SaveSamples(string path)
     {
         var m = Options.Model;
-        SampleGrid.Save(path, SampleFixed(), Math.Min(64, Options.BatchSize), m.Channels, m.ImageSize, m.ImageSize);
+        var images = SampleFixed();
+        if (gridGenerator != null)
+            SampleGrid.Save(path, images, m.Classes * ClassGridColumns, m.Channels, m.ImageSize, m.ImageSize, ClassGridColumns,
+                classes: Enumerable.Range(0, m.Classes * ClassGridColumns).Select(i => i / ClassGridColumns).ToArray());
+        else SampleGrid.Save(path, images, Math.Min(64, Options.BatchSize), m.Channels, m.ImageSize, m.ImageSize);
     }
 
     public string SaveCheckpoint()
@@ -386,5 +420,7 @@ public sealed class GanTrainer : IDisposable
         real.Dispose();
         z.Dispose();
         fixedZ.Dispose();
+        labels?.Dispose();
+        gridGenerator?.Dispose();
     }
 }

@@ -28,12 +28,14 @@ public sealed class GeneratorAverage : IDisposable
     readonly NoiseGenerator statisticsNoise;
     readonly Action<NoiseGenerator, Tensor> fillNoise;
     readonly Tensor z;
+    readonly IntTensor? labels;
     bool statisticsCurrent;
 
     /// <param name="live">the trained G</param>
     /// <param name="average">a second G of the same definition; it starts as a copy of <paramref name="live"/></param>
+    /// <param name="classes">a conditional G's classes: the statistics batches ask for each in turn; 0: unconditional</param>
     public GeneratorAverage(ComputeDevice device, Sequential live, Sequential average, float decay, int latentSize, int batchSize,
-        NoiseGenerator statisticsNoise, Action<NoiseGenerator, Tensor> fillNoise)
+        NoiseGenerator statisticsNoise, Action<NoiseGenerator, Tensor> fillNoise, int classes = 0)
     {
         if (decay is < 0f or >= 1f) throw new ArgumentOutOfRangeException(nameof(decay), decay, "EMA decay must be in [0, 1)");
         dev = device;
@@ -49,6 +51,11 @@ public sealed class GeneratorAverage : IDisposable
         this.statisticsNoise = statisticsNoise;
         this.fillNoise = fillNoise;
         z = dev.Allocate(batchSize, latentSize);
+        if (classes > 0)
+        {
+            labels = dev.AllocateInts(batchSize);
+            labels.CopyFrom(Enumerable.Range(0, batchSize).Select(i => i % classes).ToArray());
+        }
         statisticsCurrent = batchNorms.Length == 0;
     }
 
@@ -93,6 +100,7 @@ public sealed class GeneratorAverage : IDisposable
         foreach (var b in batchNorms) b.ResetRunningStatistics();
         statisticsNoise.Counter = 0;        // the same noise every time
         Generator.Training = true;
+        Generator.Labels = labels;
         for (int k = 0; k < StatisticsBatches; k++)
         {
             foreach (var b in batchNorms) b.Momentum = 1f / (k + 1);
@@ -110,5 +118,6 @@ public sealed class GeneratorAverage : IDisposable
     {
         Generator.Dispose();
         z.Dispose();
+        labels?.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace GpuGan.Training;
@@ -6,7 +7,12 @@ namespace GpuGan.Training;
 /// <summary>Writes images in [-1, 1] (N, C, H, W) as one PNG grid, like torchvision's make_grid (2-pixel gaps).</summary>
 public static class SampleGrid
 {
-    public static void Save(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int columns = 8, int padding = 2)
+    /// <summary>The PNG text keyword under which a conditional model's grid keeps each image's class, row by row, comma-separated.</summary>
+    public const string ClassesKeyword = "gpugan:classes";
+
+    /// <param name="classes">the class each image was drawn for (conditional models), kept in the PNG as <see cref="ClassesKeyword"/></param>
+    public static void Save(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int columns = 8, int padding = 2,
+        IReadOnlyList<int>? classes = null)
     {
         if (count < 1) throw new ArgumentException("a grid needs at least one image");
         columns = Math.Min(columns, count);
@@ -27,6 +33,11 @@ public static class SampleGrid
                     byte b = channels == 3 ? ToByte(img[2 * plane + i]) : r;
                     image[x0 + x, y0 + y] = new Rgb24(r, g, b);
                 }
+        }
+        if (classes != null)
+        {
+            if (classes.Count != count) throw new ArgumentException($"{classes.Count} classes for {count} images", nameof(classes));
+            image.Metadata.GetPngMetadata().TextData.Add(new PngTextData(ClassesKeyword, string.Join(",", classes), "", ""));
         }
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);

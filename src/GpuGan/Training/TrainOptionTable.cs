@@ -173,6 +173,15 @@ public static class TrainOptionTable
     public static readonly TrainOption<int> DWidth = ModelInt("d-width", "Model.DiscriminatorWidth", "64", "D's base width (ndf)", 4096,
         o => o.Model.DiscriminatorWidth, (o, v) => o with { Model = o.Model with { DiscriminatorWidth = v } });
 
+    public static readonly TrainOption<int> Classes = new()
+    {
+        Flag = "classes", Property = "Model.Classes", Value = "N", Kind = TrainOptionKind.Model,
+        Default = string.Join(", ", ModelCatalog.All.Where(m => m.Conditional).Select(m => $"{m.Defaults.Classes} ({m.Name})")) + "; 0 for the others",
+        Help = "class labels of a conditional model; must equal the data's number of classes",
+        Get = o => o.Model.Classes, Set = (o, v) => o with { Model = o.Model with { Classes = v } }, Parse = ParseInt,
+        Check = v => v < 0 || v > ModelConfig.MaxClasses ? $"must be from 0 to {ModelConfig.MaxClasses}" : null,
+    };
+
     public static readonly TrainOption<int> CheckpointEvery = Interval("checkpoint-every", nameof(TrainOptions.CheckpointEvery), D.CheckpointEvery,
         "iterations between checkpoints (and one at the end)", o => o.CheckpointEvery, (o, v) => o with { CheckpointEvery = v });
 
@@ -210,7 +219,7 @@ public static class TrainOptionTable
     public static readonly IReadOnlyList<TrainOption> Rows =
     [
         Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise, Ema,
-        Model, Latent, ImageSize, Channels, GWidth, DWidth,
+        Model, Latent, ImageSize, Channels, GWidth, DWidth, Classes,
         CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery, EvalEvery, EvalCount, TargetFid,
     ];
 
