@@ -143,8 +143,8 @@ public static class EvalCommand
         if (columns[0].Report.FakeClasses is { } h)
             sb.AppendLine($"subject's classes 0-9: {string.Join(" ", h.Counts)} (ln 10 = {Math.Log(10).ToString("F3", inv)} is an even spread)");
         if (columns[0].Report.ClassMatch is { } match)
-            sb.AppendLine(string.Create(inv, $"classified as the asked class: {match.Overall:P1} overall; per asked class 0-{match.PerClass.Count - 1}: ") +
-                string.Join(" ", match.PerClass.Select(p => p.ToString("P0", inv).Replace(" ", ""))) + string.Create(inv, $" ({match.AskedCounts[0]} samples each)"));
+            sb.AppendLine(string.Create(inv, $"classified as the asked class: {100 * match.Overall:F1}% overall; per asked class 0-{match.PerClass.Count - 1}: ") +
+                string.Join(" ", match.PerClass.Select(p => string.Create(inv, $"{100 * p:F0}%"))) + string.Create(inv, $" ({match.AskedCounts[0]} samples each)"));
         return sb.ToString();
     }
 

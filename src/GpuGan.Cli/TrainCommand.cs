@@ -87,7 +87,8 @@ public static class TrainCommand
             m.Iteration, p.TargetIterations, m.Epoch, m.LossD, m.LossG, m.DOfX, m.DOfGzBeforeD, m.DOfGzAfterD, m.ImagesPerSecond, p.Eta)
             + (m.Quality is { } q ? string.Format(inv, "  FID {0:F2}", q.Fid) : "")
             + (m.QualityEma is { } e ? string.Format(inv, " (G_ema {0:F2})", e.Fid) : "")
-            + (m.Sampling is { } s ? string.Format(inv, " P/R {0:F2}/{1:F2} n={2}", s.Precision, s.Recall, s.Samples) : "");
+            + (m.Sampling is { } s ? string.Format(inv, " P/R {0:F2}/{1:F2} n={2}", s.Precision, s.Recall, s.Samples) : "")
+            + (m.Sampling?.ClassMatch is double match ? string.Format(inv, " class match {0:F1}%", 100 * match) : "");
     }
 
     internal static TrainOptions BuildOptions(ParsedOptions o) => TrainOptionTable.FromCommandLine(o, new TrainOptions());
