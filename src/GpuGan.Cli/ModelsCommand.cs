@@ -21,13 +21,15 @@ public static class ModelsCommand
         // Counting builds each network; the CPU accelerator is always there and allocating on it is cheap.
         using var dev = ComputeDevice.CreateCpu(threads: 1);
         var inv = CultureInfo.InvariantCulture;
-        stdout.WriteLine($"{"model",-10} {"G params",12} {"D params",12}  {"input",-20} {"widths (G, D)",-14} summary");
-        foreach (var m in ModelCatalog.All)
+        var models = ModelCatalog.All;
+        int inputWidth = Math.Max(20, models.Max(m => m.Defaults.Input.ToString().Length));
+        stdout.WriteLine(string.Format(inv, "{0,-10} {1,12} {2,12}  {3} {4,-14} summary", "model", "G params", "D params", "input".PadRight(inputWidth), "widths (G, D)"));
+        foreach (var m in models)
         {
             var c = m.Defaults;
             var (g, d) = m.ParameterCounts(dev, c);
-            stdout.WriteLine(string.Format(inv, "{0,-10} {1,12:N0} {2,12:N0}  {3,-20} {4,-14} {5}",
-                m.Name, g, d, c.Input, $"{c.GeneratorWidth}, {c.DiscriminatorWidth}", m.Summary));
+            stdout.WriteLine(string.Format(inv, "{0,-10} {1,12:N0} {2,12:N0}  {3} {4,-14} {5}",
+                m.Name, g, d, c.Input.ToString().PadRight(inputWidth), $"{c.GeneratorWidth}, {c.DiscriminatorWidth}", m.Summary));
         }
         return 0;
     }
