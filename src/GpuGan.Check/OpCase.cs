@@ -6,6 +6,8 @@ namespace GpuGan.Check;
 /// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
 /// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
 /// MaxPool2d: x (N, C, H, W), Pool options. CrossEntropy: logits (N, C), C classes.
+/// Embedding: labels (N) of C classes, table (C, Cout). ConcatChannels: a (N, C, H*W) ++ b (N, Cout, H*W), or
+/// b (N, Cout) when Broadcast. RowDot: a, b (N, C) -> (N).
 /// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
 /// </summary>
 public sealed record OpCase(string Name, OpKind Op)
@@ -44,6 +46,14 @@ public sealed record OpCase(string Name, OpKind Op)
     public int Steps { get; init; } = 3;
     public int StartStep { get; init; } = 1;
     public bool FreshState { get; init; } = true;
+    /// <summary>Embedding: labels only from the even classes, so the odd ones are named by no label (their table gradient must stay).</summary>
+    public bool OddClassesUnused { get; init; }
+    /// <summary>ConcatChannels: b is (N, Cout), repeated at every position.</summary>
+    public bool Broadcast { get; init; }
+    /// <summary>RowDot: the forward pass adds to a prefilled y.</summary>
+    public bool Accumulate { get; init; }
+    /// <summary>RowDot: the backward pass adds da to a prefilled da.</summary>
+    public bool AccumulateGrad { get; init; }
     public bool Gpu { get; init; }
 
     public OpProblem Instantiate(Random rng) => Op switch
@@ -55,10 +65,17 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.Loss => new LossProblem(this, rng),
         OpKind.MaxPool2d => new MaxPoolProblem(this, rng),
         OpKind.CrossEntropy => new CrossEntropyProblem(this, rng),
+        OpKind.Embedding => new EmbeddingProblem(this, rng),
+        OpKind.ConcatChannels => new ConcatProblem(this, rng),
+        OpKind.RowDot => new RowDotProblem(this, rng),
         _ => new OptimizerProblem(this, rng),
     };
 
-    /// <summary>A short shape string for tables: "2x1x28x28->64 k4 s2 p1", "2x100->6272", "3x64x14x14", "n37".</summary>
+    /// <summary>
+    /// A short shape string for tables: "2x1x28x28->64 k4 s2 p1", "2x100->6272", "3x64x14x14", "n37"; embedding
+    /// "64 of 10->50" (N labels of C classes -> D); concat "2x(3+4)x5x7", "2x(3+4b)x5x7" (b broadcast); row dot
+    /// "64x6272 +y +da" (accumulating into y, da).
+    /// </summary>
     public string Shape => Op switch
     {
         OpKind.Conv2d or OpKind.ConvTranspose2d => $"{N}x{C}x{H}x{W}->{Cout} {ConvShape()}",
@@ -66,6 +83,9 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.BatchNorm => Plane2d ? $"{N}x{C}x{H}x{W}" : $"{N}x{C}",
         OpKind.MaxPool2d => $"{N}x{C}x{H}x{W} {PoolShape()}",
         OpKind.CrossEntropy => $"{N}x{C}",
+        OpKind.Embedding => $"{N} of {C}->{Cout}",
+        OpKind.ConcatChannels => $"{N}x({C}+{Cout}{(Broadcast ? "b" : "")})" + (H * W > 1 ? $"x{H}x{W}" : ""),
+        OpKind.RowDot => $"{N}x{C}" + (Accumulate ? " +y" : "") + (AccumulateGrad ? " +da" : ""),
         _ => $"n{Length}",
     };
 

@@ -175,6 +175,41 @@ public static class OpCases
         all.Add(new("ema_0.999_n37", OpKind.Ema) { Length = 37, Decay = 0.999f });
         all.Add(new("ema_0.5_n130", OpKind.Ema) { Length = 130, Decay = 0.5f, Steps = 2 });
         all.Add(new("ema_0_copies_n9", OpKind.Ema) { Length = 9, Decay = 0f, Steps = 1 });
+
+        // ---- class-conditional GANs: label embedding (table gradient accumulated), channel concatenation,
+        // row dot product (the projection discriminator). Appended last, so earlier cases keep their places.
+        OpCase Emb(int n, int classes, int dim, bool oddUnused = false, bool gpu = false, string? name = null) =>
+            new(name ?? $"embedding_n{n}_c{classes}_d{dim}" + (oddUnused ? "_odd_unused" : ""), OpKind.Embedding)
+            { N = n, C = classes, Cout = dim, OddClassesUnused = oddUnused, Gpu = gpu };
+        all.Add(Emb(1, 1, 1, gpu: true));                  // batch 1, one class
+        all.Add(Emb(7, 1, 5));                             // one class: every label the same
+        all.Add(Emb(13, 9, 7, oddUnused: true, gpu: true)); // repeated labels (13 over 5 even classes), odd classes unused
+        all.Add(Emb(3, 11, 4));                            // fewer labels than classes
+        all.Add(Emb(1, 10, 50));
+        all.Add(Emb(64, 10, 50, name: "cgan_embedding_n64_c10_d50"));
+
+        OpCase Cat(int n, int ca, int cb, int h = 1, int w = 1, bool broadcast = false, bool gpu = false, string? name = null) =>
+            new(name ?? $"concat_n{n}_c{ca}+{cb}" + (h * w > 1 ? $"_{h}x{w}" : "") + (broadcast ? "_broadcast" : ""), OpKind.ConcatChannels)
+            { N = n, C = ca, Cout = cb, H = h, W = w, Broadcast = broadcast, Gpu = gpu };
+        all.Add(Cat(1, 1, 1));                             // P = 1: feature concatenation, batch 1
+        all.Add(Cat(3, 5, 7));
+        all.Add(Cat(2, 3, 2, 5, 7, gpu: true));            // P > 1, b per position
+        all.Add(Cat(2, 3, 4, 5, 7, broadcast: true, gpu: true)); // b (N, Cb) repeated at every position
+        all.Add(Cat(3, 1, 5, 7, 7, broadcast: true));
+        all.Add(Cat(1, 2, 3, broadcast: true));            // broadcast over a single position: a plain concatenation
+        all.Add(Cat(64, 100, 50, name: "cgan_concat_z100_embedding50_n64"));
+        all.Add(Cat(4, 1, 10, 28, 28, broadcast: true, name: "cgan_concat_image_label10_n4_28x28_broadcast"));
+
+        OpCase Dot(int n, int features, bool accumulate = false, bool accumulateGrad = false, bool gpu = false, string? name = null) =>
+            new(name ?? $"rowdot_n{n}_f{features}" + (accumulate ? "_acc" : "") + (accumulateGrad ? "_accgrad" : ""), OpKind.RowDot)
+            { N = n, C = features, Accumulate = accumulate, AccumulateGrad = accumulateGrad, Gpu = gpu };
+        all.Add(Dot(1, 1));
+        all.Add(Dot(5, 13));
+        all.Add(Dot(3, 7, accumulate: true, gpu: true));   // y added to a prefilled y
+        all.Add(Dot(4, 9, accumulateGrad: true));          // da added to a prefilled da
+        all.Add(Dot(2, 33, accumulate: true, accumulateGrad: true, gpu: true));
+        // the projection discriminator on MNIST: embedding . phi(x) (6272 features) added to the linear output
+        all.Add(Dot(64, 6272, accumulate: true, accumulateGrad: true, name: "cgan_rowdot_projection_n64_f6272"));
         return all;
     }
 }

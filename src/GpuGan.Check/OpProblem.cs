@@ -57,5 +57,13 @@ public abstract class OpProblem
         return a;
     }
 
+    /// <summary>The first index where two arrays differ bit for bit (NaN payloads included), or -1.</summary>
+    protected static int FirstBitDifference(float[] a, float[] b)
+    {
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return i;
+        return a.Length == b.Length ? -1 : Math.Min(a.Length, b.Length);
+    }
+
     public static int Count(int[] shape) { int n = 1; foreach (int d in shape) n *= d; return n; }
 }

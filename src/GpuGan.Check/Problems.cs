@@ -442,6 +442,166 @@ public sealed class CrossEntropyProblem : OpProblem
     }
 }
 
+/// <summary>
+/// Class embedding through EmbeddingOps: y = table[labels] against the reference, the table gradient (accumulated
+/// onto a prefill) against finite differences; rows of classes no label names must keep the prefill bit for bit.
+/// </summary>
+public sealed class EmbeddingProblem : OpProblem
+{
+    readonly OpCase c;
+    int Classes => c.C;
+    int Dim => c.Cout;
+
+    public EmbeddingProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("table", [Classes, Dim], Uniform(rng, Classes * Dim), Role.Param);
+        // labels are integers; the operand list holds floats (exact), never differentiated
+        int evenClasses = (Classes + 1) / 2;
+        var labels = Enumerable.Range(0, c.N).Select(_ => (float)(c.OddClassesUnused ? 2 * rng.Next(evenClasses) : rng.Next(Classes))).ToArray();
+        Add("labels", [c.N], labels, Role.Const);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => (double)c.N * Dim + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v) =>
+        new() { ["y"] = RefOps.Embedding(c.N, Dim, v["table"], v["labels"]) };
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var labelValues = Get("labels").Data.Select(f => (int)f).ToArray();
+        using var labels = dev.AllocateInts(c.N);
+        labels.CopyFrom(labelValues);
+        var table = ts.Up(Get("table").Data, Classes, Dim);
+        var y = ts.Poisoned(c.N, Dim);
+        EmbeddingOps.Forward(dev, labels.View, table.View, y.View, c.N, Classes, Dim);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, c.N, Dim);
+        var dTable = ts.Up(prefill["table"], Classes, Dim);
+        EmbeddingOps.Backward(dev, labels.View, dy.View, dTable.View, c.N, Classes, Dim);
+        var grad = dTable.ToArray();
+        r.Grads["table"] = grad;
+        // finite differences sample the table; a class no label names must keep its prefill exactly
+        foreach (int k in Enumerable.Range(0, Classes).Except(labelValues))
+        {
+            int at = FirstBitDifference(grad[(k * Dim)..((k + 1) * Dim)], prefill["table"][(k * Dim)..((k + 1) * Dim)]);
+            if (at >= 0) r.Violations.Add($"embedding backward changed the gradient of class {k}, which no label names, at d = {at}");
+        }
+        return r;
+    }
+}
+
+/// <summary>
+/// Channel concatenation through ConcatOps: y = [a, b] against the reference, both input gradients (written) against
+/// finite differences; each gradient alone (the other null) must give the same bits.
+/// </summary>
+public sealed class ConcatProblem : OpProblem
+{
+    readonly OpCase c;
+    int Plane => c.H * c.W;
+    int[] AShape => [c.N, c.C, Plane];
+    int[] BShape => c.Broadcast ? [c.N, c.Cout] : [c.N, c.Cout, Plane];
+    int[] YShape => [c.N, c.C + c.Cout, Plane];
+
+    public ConcatProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("a", AShape, Uniform(rng, Count(AShape)), Role.Input);
+        Add("b", BShape, Uniform(rng, Count(BShape)), Role.Input);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => Count(YShape) + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v) =>
+        new() { ["y"] = RefOps.ConcatChannels(c.N, c.C, c.Cout, Plane, c.Broadcast, v["a"], v["b"]) };
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var a = ts.Up(Get("a").Data, AShape);
+        var b = ts.Up(Get("b").Data, BShape);
+        var y = ts.Poisoned(YShape);
+        ConcatOps.Channels(dev, a.View, b.View, y.View, c.N, c.C, c.Cout, Plane, c.Broadcast);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, YShape);
+        var da = ts.Poisoned(AShape);
+        var db = ts.Poisoned(BShape);
+        ConcatOps.SplitChannels(dev, dy.View, da.View, db.View, c.N, c.C, c.Cout, Plane, c.Broadcast);
+        r.Grads["a"] = da.ToArray();
+        r.Grads["b"] = db.ToArray();
+        var daAlone = ts.Poisoned(AShape);
+        var dbAlone = ts.Poisoned(BShape);
+        ConcatOps.SplitChannels(dev, dy.View, daAlone.View, null, c.N, c.C, c.Cout, Plane, c.Broadcast);
+        ConcatOps.SplitChannels(dev, dy.View, null, dbAlone.View, c.N, c.C, c.Cout, Plane, c.Broadcast);
+        if (FirstBitDifference(daAlone.ToArray(), r.Grads["a"]) is var ia and >= 0) r.Violations.Add($"da with db null differs at {ia}");
+        if (FirstBitDifference(dbAlone.ToArray(), r.Grads["b"]) is var ib and >= 0) r.Violations.Add($"db with da null differs at {ib}");
+        return r;
+    }
+}
+
+/// <summary>
+/// Row dot product through RowDotOps: y (+)= rowwise a.b against the reference (Accumulate: onto a prefilled y, a
+/// Const operand the reference adds), da and db against finite differences. AccumulateGrad: da adds onto a prefill,
+/// which the harness does for a Param, so a is one then; otherwise both gradients are written inputs. Each gradient
+/// alone (the other null) must give the same bits.
+/// </summary>
+public sealed class RowDotProblem : OpProblem
+{
+    readonly OpCase c;
+    int Features => c.C;
+
+    public RowDotProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("a", [c.N, Features], Uniform(rng, c.N * Features), c.AccumulateGrad ? Role.Param : Role.Input);
+        Add("b", [c.N, Features], Uniform(rng, c.N * Features), Role.Input);
+        if (c.Accumulate) Add("y_before", [c.N], Uniform(rng, c.N), Role.Const);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    public override double ReferenceCost => (double)c.N * Features + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
+    {
+        var y = RefOps.RowDot(c.N, Features, v["a"], v["b"]);
+        if (c.Accumulate) for (int i = 0; i < c.N; i++) y[i] += v["y_before"][i];
+        return new() { ["y"] = y };
+    }
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        var a = ts.Up(Get("a").Data, c.N, Features);
+        var b = ts.Up(Get("b").Data, c.N, Features);
+        var y = c.Accumulate ? ts.Up(Get("y_before").Data, c.N) : ts.Poisoned(c.N);
+        RowDotOps.Forward(dev, a.View, b.View, y.View, c.N, Features, c.Accumulate);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, c.N);
+        Tensor DaBefore() => c.AccumulateGrad ? ts.Up(prefill["a"], c.N, Features) : ts.Poisoned(c.N, Features);
+        var da = DaBefore();
+        var db = ts.Poisoned(c.N, Features);
+        RowDotOps.Backward(dev, dy.View, a.View, b.View, da.View, db.View, c.N, Features, c.AccumulateGrad);
+        r.Grads["a"] = da.ToArray();
+        r.Grads["b"] = db.ToArray();
+        var daAlone = DaBefore();
+        var dbAlone = ts.Poisoned(c.N, Features);
+        RowDotOps.Backward(dev, dy.View, a.View, b.View, daAlone.View, null, c.N, Features, c.AccumulateGrad);
+        RowDotOps.Backward(dev, dy.View, a.View, b.View, null, dbAlone.View, c.N, Features, c.AccumulateGrad);
+        if (FirstBitDifference(daAlone.ToArray(), r.Grads["a"]) is var ia and >= 0) r.Violations.Add($"da with db null differs at {ia}");
+        if (FirstBitDifference(dbAlone.ToArray(), r.Grads["b"]) is var ib and >= 0) r.Violations.Add($"db with da null differs at {ib}");
+        return r;
+    }
+}
+
 /// <summary>Adam/AdamW, SGD (momentum), weight clipping or the weight average, several steps; forward-only (w and the state).</summary>
 public sealed class OptimizerProblem : OpProblem
 {

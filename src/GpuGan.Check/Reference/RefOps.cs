@@ -218,6 +218,45 @@ public static class RefOps
         return correct;
     }
 
+    /// <summary>y[n, d] = table[labels[n], d]; table: (classes, dim), labels: (N) class numbers.</summary>
+    public static double[] Embedding(int n, int dim, double[] table, double[] labels)
+    {
+        var y = new double[n * dim];
+        for (int i = 0; i < n; i++)
+        for (int d = 0; d < dim; d++)
+            y[i * dim + d] = table[(int)labels[i] * dim + d];
+        return y;
+    }
+
+    /// <summary>
+    /// y[n, c, p] = a[n, c, p] for c &lt; ca, else b[n, c - ca, p] (broadcastB: b[n, c - ca] at every p);
+    /// a: (N, ca, plane), b: (N, cb, plane) or (N, cb); y: (N, ca + cb, plane).
+    /// </summary>
+    public static double[] ConcatChannels(int n, int ca, int cb, int plane, bool broadcastB, double[] a, double[] b)
+    {
+        int channels = ca + cb;
+        var y = new double[n * channels * plane];
+        for (int i = 0; i < n; i++)
+        for (int c = 0; c < channels; c++)
+        for (int p = 0; p < plane; p++)
+            y[(i * channels + c) * plane + p] = c < ca ? a[(i * ca + c) * plane + p]
+                : broadcastB ? b[i * cb + (c - ca)] : b[(i * cb + (c - ca)) * plane + p];
+        return y;
+    }
+
+    /// <summary>y[n] = sum_f a[n, f] b[n, f]; a, b: (N, features).</summary>
+    public static double[] RowDot(int n, int features, double[] a, double[] b)
+    {
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double acc = 0;
+            for (int f = 0; f < features; f++) acc += a[i * features + f] * b[i * features + f];
+            y[i] = acc;
+        }
+        return y;
+    }
+
     public static double Relu(double v) => v > 0 ? v : 0;
     public static double LeakyRelu(double v, double slope) => v > 0 ? v : slope * v;
     public static double Tanh(double v) => Math.Tanh(v);

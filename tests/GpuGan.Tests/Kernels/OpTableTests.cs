@@ -145,4 +145,32 @@ public class OpTableShapeTests
         Assert.Contains(pools, c => c.Gpu);
         Assert.Contains(OpCases.All, c => c.Op == OpKind.CrossEntropy && c.Gpu);
     }
+
+    [Fact]
+    public void LabelOpCasesCoverTheRequiredShapes()
+    {
+        var all = OpCases.All;
+        var emb = all.Where(c => c.Op == OpKind.Embedding).ToList();
+        Assert.Contains(emb, c => c.N == 1);
+        Assert.Contains(emb, c => c.C == 1 && c.N > 1);                       // one class, every label repeated
+        Assert.Contains(emb, c => c.N < c.C);                                 // classes no label names
+        Assert.Contains(emb, c => c.OddClassesUnused && c.N > (c.C + 1) / 2); // repeated labels and unused classes
+        Assert.Contains(emb, c => c is { N: 64, C: 10, Cout: 50 });           // MNIST cGAN
+        var cat = all.Where(c => c.Op == OpKind.ConcatChannels).ToList();
+        Assert.Contains(cat, c => c.H * c.W == 1 && !c.Broadcast);
+        Assert.Contains(cat, c => c.H * c.W > 1 && !c.Broadcast);
+        Assert.Contains(cat, c => c.H * c.W > 1 && c.Broadcast);
+        Assert.Contains(cat, c => c is { N: 64, C: 100, Cout: 50, H: 1, W: 1 }); // z ++ embedding
+        var dot = all.Where(c => c.Op == OpKind.RowDot).ToList();
+        foreach (var acc in new[] { false, true })
+        foreach (var accGrad in new[] { false, true })
+            Assert.Contains(dot, c => c.Accumulate == acc && c.AccumulateGrad == accGrad);
+        Assert.Contains(dot, c => c is { N: 64, C: 6272 });                  // the projection discriminator
+        foreach (var op in new[] { OpKind.Embedding, OpKind.ConcatChannels, OpKind.RowDot })
+        {
+            Assert.Contains(all, c => c.Op == op && c.Gpu);
+            Assert.Contains(all, c => c.Op == op && c.N == 1);
+            Assert.Contains(OpCases.Quick, c => c.Op == op);
+        }
+    }
 }
