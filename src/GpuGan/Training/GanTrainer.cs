@@ -55,7 +55,7 @@ public sealed class GanTrainer : IDisposable
         checkpoints = new CheckpointStore(options.OutDir, options.KeepCheckpoints);
         optD = new Adam(dev, D.Parameters, new AdamOptions(options.LrD, options.Beta1, options.Beta2));
         optG = new Adam(dev, G.Parameters, new AdamOptions(options.LrG, options.Beta1, options.Beta2));
-        loss = new GanLoss(dev, options.Loss) { RealLabel = options.LabelSmoothing };
+        loss = new GanLoss(dev, options.Loss) { RealTarget = options.LabelSmoothing };
         sampler = new BatchSampler(data, options.BatchSize, options.Seed);
         noise = new NoiseGenerator(dev, options.Seed, TrainNoiseStream);
         real = dev.Allocate(options.BatchSize, m.Channels, m.ImageSize, m.ImageSize);
