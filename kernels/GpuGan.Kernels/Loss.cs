@@ -10,7 +10,7 @@ public enum LossKind
     BceWithLogits = 0,
     /// <summary>The original minimax generator term log(1 - sigmoid(l)) = -softplus(l) (G minimises it).</summary>
     LogOneMinusSigmoid = 1,
-    /// <summary>Least squares (LSGAN): 0.5 * (l - t)^2.</summary>
+    /// <summary>Least squares (LSGAN), PyTorch's MSELoss term: (l - t)^2, gradient 2(l - t).</summary>
     SquaredError = 2,
     /// <summary>Hinge: relu(1 + s*l); D uses s = -1 on real, s = +1 on fake.</summary>
     Hinge = 3,
@@ -21,29 +21,32 @@ public enum LossKind
 public struct LossParams
 {
     public LossKind Kind;
-    /// <summary>Target t (BCE, least squares) or sign s (hinge, linear).</summary>
+    /// <summary>Target t (BCE, least squares) or sign s (hinge, linear); unused where PerSampleTargets is 1.</summary>
     public float Target;
     /// <summary>Multiplies the gradient: 1/N for mean reduction, times the caller's loss weight.</summary>
     public float GradScale;
+    /// <summary>1: sample i's target is targets[i] (BCE, least squares: soft or noisy labels); 0: every sample
+    /// uses Target and the targets view is never read (callers pass any valid view, e.g. the logits).</summary>
+    public int PerSampleTargets;
 }
 
 /// <summary>
-/// Per-sample loss value and its gradient with respect to l. loss: (N) written; grad: (N) written,
-/// already scaled for the mean reduction.
+/// Per-sample loss value and its gradient with respect to l. targets: (N) read only with p.PerSampleTargets = 1;
+/// loss: (N) written; grad: (N) written, already scaled for the mean reduction.
 /// </summary>
 public static class LossElementwise
 {
-    public static void Kernel(Index1D thread, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p, ElementRange range)
+    public static void Kernel(Index1D thread, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, ArrayView<float> grad, LossParams p, ElementRange range)
     {
         int t = ThreadIndex.Global;
         int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) At(i, logits, loss, grad, p);
+        for (int i = range.Start(t); i < end; i++) At(i, logits, targets, loss, grad, p);
     }
 
-    static void At(int i, ArrayView<float> logits, ArrayView<float> loss, ArrayView<float> grad, LossParams p)
+    static void At(int i, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, ArrayView<float> grad, LossParams p)
     {
         float l = logits[i];
-        float t = p.Target;
+        float t = p.PerSampleTargets != 0 ? targets[i] : p.Target;
         float value, d;
         switch (p.Kind)
         {
@@ -56,8 +59,8 @@ public static class LossElementwise
                 d = -Sigmoid(l);
                 break;
             case LossKind.SquaredError:
-                value = 0.5f * (l - t) * (l - t);
-                d = l - t;
+                value = (l - t) * (l - t);
+                d = 2f * (l - t);
                 break;
             case LossKind.Hinge:
                 float h = 1f + t * l;

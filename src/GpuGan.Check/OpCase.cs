@@ -30,6 +30,8 @@ public sealed record OpCase(string Name, OpKind Op)
     public float Slope { get; init; } = 0.2f;
     public LossFunction Loss { get; init; }
     public float Target { get; init; } = 1f;
+    /// <summary>Loss: one target per sample (soft or noisy labels), drawn in [0, 1], instead of Target.</summary>
+    public bool PerSampleTargets { get; init; }
     public float LossWeight { get; init; } = 1f;
     public float Scale { get; init; } = 4f;
     public int Length { get; init; } = 1;

@@ -128,6 +128,14 @@ public static class OpCases
         all.Add(L(LossFunction.Hinge, 1f, 12, scale: 2f));
         all.Add(L(LossFunction.Linear, -1f, 3));
         all.Add(L(LossFunction.Linear, 1f, 8, weight: 10f));
+        // one target per sample (soft or noisy labels), read from a tensor
+        OpCase Lt(LossFunction k, int n, float scale = 4f, float weight = 1f) =>
+            new($"loss_{k}_targets_n{n}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.Loss)
+            { Loss = k, PerSampleTargets = true, Length = n, Scale = scale, LossWeight = weight };
+        all.Add(Lt(LossFunction.BceWithLogits, 13));
+        all.Add(Lt(LossFunction.BceWithLogits, 1, weight: 0.5f));
+        all.Add(Lt(LossFunction.SquaredError, 10));
+        all.Add(Lt(LossFunction.SquaredError, 37, scale: 2f, weight: 3f));
 
         // ---- MaxPool2d, generated: every kernel 1-3 x stride 1-3 x padding 0-1 that PyTorch accepts (padding at
         // most half the kernel): overlapping windows (stride < kernel), stride > kernel (inputs in no window), odd and

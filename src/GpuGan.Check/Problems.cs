@@ -281,24 +281,26 @@ public sealed class LossProblem : OpProblem
         }
         else l = Uniform(rng, c.Length, -c.Scale, c.Scale);
         Add("logits", [c.Length], l, Role.Input);
+        if (c.PerSampleTargets) Add("targets", [c.Length], Uniform(rng, c.Length, 0, 1), Role.Const);
     }
 
     public override string DifferentiatedOutput => "loss";
     public override float[] FixedUpstream => Enumerable.Repeat(c.LossWeight / c.Length, c.Length).ToArray();
     public override double ReferenceCost => c.Length;
 
-    double Term(double l) => c.Loss switch
+    double Term(double l, double t) => c.Loss switch
     {
-        LossFunction.BceWithLogits => RefOps.BceWithLogits(l, c.Target),
+        LossFunction.BceWithLogits => RefOps.BceWithLogits(l, t),
         LossFunction.LogOneMinusSigmoid => RefOps.LogOneMinusSigmoid(l),
-        LossFunction.SquaredError => RefOps.SquaredError(l, c.Target),
-        LossFunction.Hinge => RefOps.Hinge(l, c.Target),
-        _ => RefOps.LinearLoss(l, c.Target),
+        LossFunction.SquaredError => RefOps.SquaredError(l, t),
+        LossFunction.Hinge => RefOps.Hinge(l, t),
+        _ => RefOps.LinearLoss(l, t),
     };
 
     public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
     {
-        var loss = v["logits"].Select(Term).ToArray();
+        var logits = v["logits"];
+        var loss = logits.Select((l, i) => Term(l, c.PerSampleTargets ? v["targets"][i] : c.Target)).ToArray();
         return new()
         {
             ["loss"] = loss,
@@ -314,7 +316,12 @@ public sealed class LossProblem : OpProblem
         var loss = ts.Poisoned(c.Length);
         var grad = ts.Poisoned(c.Length);
         var stats = ts.Poisoned(StatsLength);
-        LossOps.Compute(dev, l.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, c.Loss, c.Target, c.LossWeight / c.Length);
+        if (c.PerSampleTargets)
+        {
+            var t = ts.Up(Get("targets").Data, c.Length);
+            LossOps.Compute(dev, l.View, t.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, c.Loss, c.LossWeight / c.Length);
+        }
+        else LossOps.Compute(dev, l.View, loss.View, grad.View, stats.View, StatsOffset, c.Length, c.Loss, c.Target, c.LossWeight / c.Length);
         r.Outputs["loss"] = loss.ToArray();
         var st = stats.ToArray();
         for (int i = 0; i < StatsLength; i++)

@@ -270,7 +270,8 @@ public static class RefOps
     /// <summary>log(1 - sigmoid(l)) = log sigmoid(-l).</summary>
     public static double LogOneMinusSigmoid(double l) => LogSigmoid(-l);
 
-    public static double SquaredError(double l, double t) => 0.5 * (l - t) * (l - t);
+    /// <summary>PyTorch's MSELoss term (l - t)^2 (LSGAN).</summary>
+    public static double SquaredError(double l, double t) => (l - t) * (l - t);
     public static double Hinge(double l, double s) => Math.Max(0.0, 1 + s * l);
     public static double LinearLoss(double l, double s) => s * l;
 

@@ -6,22 +6,47 @@ namespace GpuGan.Device;
 /// <summary>
 /// A shape over a contiguous float view on one accelerator. Reshape returns a new tensor over the same
 /// memory (no copy). The tensor that allocated the buffer owns it; views made by Reshape/Slice do not.
+/// Once the owner is disposed, reading the tensor or any view of it (View, CopyFrom, CopyTo, ToArray)
+/// throws ObjectDisposedException naming it; Shape and Length stay readable.
 /// </summary>
 public sealed class Tensor : IDisposable
 {
     readonly MemoryBuffer1D<float, Stride1D.Dense>? owned;
+    // The tensor that owns the memory (this one for an allocation); its flag is the one View checks.
+    readonly Tensor root;
+    readonly ArrayView<float> view;
+    bool disposed;
 
     public ComputeDevice Device { get; }
     public int[] Shape { get; }
-    public ArrayView<float> View { get; }
-    public int Length => (int)View.Length;
+    public int Length { get; }
 
-    internal Tensor(ComputeDevice device, MemoryBuffer1D<float, Stride1D.Dense>? owned, ArrayView<float> view, int[] shape)
+    /// <summary>Shown in errors, e.g. when the tensor is read after its buffer was freed; views made by
+    /// Reshape take it from the tensor they view.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The device memory. Throws ObjectDisposedException once the owning tensor was disposed.</summary>
+    public ArrayView<float> View
+    {
+        get
+        {
+            if (root.disposed) ThrowDisposed();
+            return view;
+        }
+    }
+
+    /// <summary>Whether the memory was freed (this tensor, or the one it views, was disposed).</summary>
+    public bool IsDisposed => root.disposed;
+
+    internal Tensor(ComputeDevice device, MemoryBuffer1D<float, Stride1D.Dense>? owned, ArrayView<float> view, int[] shape, Tensor? root = null, string? name = null)
     {
         Device = device;
         this.owned = owned;
-        View = view;
+        this.view = view;
+        this.root = root ?? this;
+        Length = (int)view.Length;
         Shape = shape;
+        Name = name;
     }
 
     public int Rank => Shape.Length;
@@ -44,7 +69,7 @@ public sealed class Tensor : IDisposable
     {
         if (Count(shape) != Length)
             throw new ArgumentException($"cannot reshape ({ShapeText}) to ({string.Join(", ", shape)})");
-        return new Tensor(Device, null, View, (int[])shape.Clone());
+        return new Tensor(Device, null, View, (int[])shape.Clone(), root, Name);
     }
 
     /// <summary>Flattens everything after the first axis: (N, ...) to (N, rest).</summary>
@@ -54,16 +79,18 @@ public sealed class Tensor : IDisposable
 
     public void CopyFrom(ReadOnlySpan<float> data)
     {
+        var v = View;
         if (data.Length != Length) throw new ArgumentException($"expected {Length} values for ({ShapeText}), got {data.Length}");
-        View.SubView(0, Length).CopyFromCPU(Device.Stream, data);
+        v.SubView(0, Length).CopyFromCPU(Device.Stream, data);
         Device.Stream.Synchronize();
     }
 
     public void CopyTo(Span<float> data)
     {
+        var v = View;
         if (data.Length != Length) throw new ArgumentException($"expected room for {Length} values, got {data.Length}");
         Device.Stream.Synchronize();
-        View.SubView(0, Length).CopyToCPU(Device.Stream, data);
+        v.SubView(0, Length).CopyToCPU(Device.Stream, data);
         Device.Stream.Synchronize();
     }
 
@@ -74,7 +101,17 @@ public sealed class Tensor : IDisposable
         return a;
     }
 
-    public void Dispose() => owned?.Dispose();
+    /// <summary>Frees the memory when this tensor owns it (every view of it then throws on reading); a view's Dispose does nothing.</summary>
+    public void Dispose()
+    {
+        if (owned == null) return;
+        disposed = true;
+        owned.Dispose();
+    }
 
-    public override string ToString() => $"Tensor({ShapeText})";
+    public override string ToString() => Name == null ? $"Tensor({ShapeText})" : $"Tensor({ShapeText}) '{Name}'";
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void ThrowDisposed() => throw new ObjectDisposedException(ToString(),
+        $"{this} was read after its memory was freed ({(root == this ? "the tensor was disposed" : $"the tensor it views, {root}, was disposed")})");
 }

@@ -7,7 +7,7 @@ public enum LossFunction
     BceWithLogits,
     /// <summary>log(1 - sigmoid(l)), the original minimax generator term.</summary>
     LogOneMinusSigmoid,
-    /// <summary>0.5 * (l - t)^2 (LSGAN).</summary>
+    /// <summary>(l - t)^2, gradient 2(l - t): PyTorch's MSELoss term (LSGAN).</summary>
     SquaredError,
     /// <summary>relu(1 + s*l) with sign s.</summary>
     Hinge,

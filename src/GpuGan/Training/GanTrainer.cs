@@ -61,7 +61,7 @@ public sealed class GanTrainer : IDisposable
         checkpoints = new CheckpointStore(options.OutDir, options.KeepCheckpoints);
         optD = new Adam(dev, D.Parameters, new AdamOptions(options.LrD, options.Beta1, options.Beta2));
         optG = new Adam(dev, G.Parameters, new AdamOptions(options.LrG, options.Beta1, options.Beta2));
-        loss = new GanLoss(dev, options.Loss) { RealLabel = options.LabelSmoothing };
+        loss = new GanLoss(dev, options.Loss) { RealTarget = options.LabelSmoothing };
         sampler = new BatchSampler(data, options.BatchSize, options.Seed);
         noise = new NoiseGenerator(dev, options.Seed, TrainNoiseStream);
         real = dev.Allocate(options.BatchSize, m.Channels, m.ImageSize, m.ImageSize);
@@ -374,6 +374,7 @@ public sealed class GanTrainer : IDisposable
             Options = Options, Iteration = Iteration, SamplerEpoch = sampler.State.Epoch, SamplerBatch = sampler.State.Batch,
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
             DataCount = Data.Count, EmaUpdates = Ema?.Updates ?? 0, BestFid = bestFid, BestFidIteration = bestFidIteration,
+            LossConvention = GanLoss.Convention,
         };
     }
 
@@ -391,6 +392,11 @@ public sealed class GanTrainer : IDisposable
         if (c.State.DataCount != 0 && c.State.DataCount != Data.Count)
             throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} was trained on {c.State.DataCount} images, " +
                 $"{Data.Source} holds {Data.Count}: its data order cannot be continued (resume with the same data)");
+        if (c.State.LossConvention > GanLoss.Convention)
+            throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} uses loss convention {c.State.LossConvention}, this GpuGan knows {GanLoss.Convention}: resume it with a newer GpuGan");
+        if (c.State.Options.Loss == GanLossKind.Lsgan && c.State.LossConvention < GanLoss.Convention)
+            throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} was trained with LSGAN's old ½(l-t)² loss; " +
+                "GpuGan now uses PyTorch's MSELoss (l-t)² (twice the gradient): start a new run");
         CheckpointStore.Restore(c, NamedTensors(), "checkpoint");
         Iteration = c.State.Iteration;
         sampler.State = new SamplerState(c.State.SamplerEpoch, c.State.SamplerBatch);

@@ -118,7 +118,7 @@ public static class TrainOptionTable
     public static readonly TrainOption<float> LabelSmoothing = new()
     {
         Flag = "label-smoothing", Property = nameof(TrainOptions.LabelSmoothing), Value = "X", Default = "1 (off)",
-        Help = "D's target for real images with bce and minimax losses, e.g. 0.9 (one-sided label smoothing)",
+        Help = "D's target for real images with the bce, minimax and lsgan losses, e.g. 0.9 (one-sided label smoothing; hinge and wgan have no target)",
         Get = o => o.LabelSmoothing, Set = (o, v) => o with { LabelSmoothing = v }, Parse = ParseFloat,
         Check = v => v is > 0 and <= 1 ? null : "must be > 0 and <= 1",
     };

@@ -30,7 +30,8 @@ public sealed record TrainOptions
     /// <summary>WGAN critic weight clipping bound.</summary>
     public float Clip { get; init; } = 0.01f;
     public NoiseDistribution Noise { get; init; } = NoiseDistribution.Normal;
-    /// <summary>D's BCE target for real images; 1 is off (one-sided label smoothing, Salimans et al. 2016).</summary>
+    /// <summary>D's target for real images with bce, minimax and lsgan (GanLoss.RealTarget); 1 is off (one-sided label
+    /// smoothing, Salimans et al. 2016). Hinge and wgan have no target: another value than 1 fails validation.</summary>
     public float LabelSmoothing { get; init; } = 1f;
     /// <summary>Decay of the exponential moving average of G's weights (G_ema); 0 is off.</summary>
     public float Ema { get; init; }
@@ -80,6 +81,9 @@ public sealed record TrainOptions
             // Reported as the option row, so a C# caller reads the property and the command line the flag.
             throw new TrainOptionException([row], "{0} " + e.Problem.Replace("{", "{{").Replace("}", "}}"));
         }
+        if (LabelSmoothing != 1f && Loss is GanLossKind.Hinge or GanLossKind.Wgan)
+            throw new TrainOptionException([TrainOptionTable.LabelSmoothing, TrainOptionTable.Loss],
+                $"{{0}} sets D's real target of the bce, minimax and lsgan losses; {{1}} {Loss.ToString().ToLowerInvariant()} has no target (leave it at 1)");
         if (EvalEvery > 0 && !Evaluable)
             throw new TrainOptionException([TrainOptionTable.EvalEvery],
                 $"{{0}} needs 1x28x28 images (the MNIST classifier's input); this model makes {Model.Channels}x{Model.ImageSize}x{Model.ImageSize}");

@@ -21,4 +21,8 @@ public sealed record TrainState
     /// <summary>Images in the training set: the saved data order only fits a data set of the same size.</summary>
     public int DataCount { get; init; }
     public DateTime SavedUtc { get; init; }
+    /// <summary>The loss convention the run trained with (<see cref="Losses.GanLoss.Convention"/>): 0 in checkpoints
+    /// written before the field (LSGAN's ½(l-t)²), 1 since (PyTorch's MSELoss (l-t)²). An LSGAN run of
+    /// convention 0 cannot be resumed.</summary>
+    public int LossConvention { get; init; }
 }

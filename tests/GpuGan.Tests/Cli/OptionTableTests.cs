@@ -55,6 +55,15 @@ public sealed class OptionTableTests
     }
 
     [Fact]
+    public void Label_smoothing_with_a_loss_without_target_is_a_one_line_usage_error()
+    {
+        var r = CliRun.Run("train", "--loss", "hinge", "--label-smoothing", "0.9", "--iterations", "1", "--device", "cpu");
+        Assert.Equal(2, r.Code);
+        Assert.Equal("gpugan: error: --label-smoothing sets D's real target of the bce, minimax and lsgan losses; --loss hinge has no target (leave it at 1)", r.Err.TrimEnd());
+        Assert.Contains("hinge and wgan have no target", CliRun.Run("train", "--help").Out);
+    }
+
+    [Fact]
     public void A_run_without_label_smoothing_in_its_config_resumes_with_it_off()
     {
         string data = TinyRun.WriteIdx(TinyRun.TempDir());

@@ -15,7 +15,7 @@ public sealed class LabelSmoothingTests
         float[] logits = [-2f, -0.5f, 0f, 0.7f, 3f];
         using var t = dev.Allocate(logits.Length, 1);
         t.CopyFrom(logits);
-        using var loss = new GanLoss(dev, GanLossKind.Bce) { RealLabel = 0.9f };
+        using var loss = new GanLoss(dev, GanLossKind.Bce) { RealTarget = 0.9f };
         var grad = new float[logits.Length];
         loss.DiscriminatorReal(t).CopyTo(grad);
         double expected = logits.Average(l => Math.Max(l, 0) - l * 0.9 + Math.Log(1 + Math.Exp(-Math.Abs(l))));
@@ -24,13 +24,15 @@ public sealed class LabelSmoothingTests
             Assert.Equal((1 / (1 + Math.Exp(-logits[i])) - 0.9) / logits.Length, grad[i], 5);
     }
 
-    [Fact]
-    public void The_trainer_gives_d_the_smoothed_target()
+    [Theory]
+    [InlineData(GanLossKind.Bce)]
+    [InlineData(GanLossKind.Lsgan)]
+    public void The_trainer_gives_d_the_smoothed_target(GanLossKind kind)
     {
         MetricsRecord FirstStep(float smoothing)
         {
             using var dev = ComputeDevice.CreateCpu();
-            var options = TinyRun.Options(TinyRun.TempDir(), 1) with { LabelSmoothing = smoothing };
+            var options = TinyRun.Options(TinyRun.TempDir(), 1) with { Loss = kind, LabelSmoothing = smoothing };
             using var trainer = new GanTrainer(dev, options, TinyRun.Data());
             trainer.Run(CancellationToken.None);
             return trainer.History[0];
@@ -40,6 +42,18 @@ public sealed class LabelSmoothingTests
         // Same weights, batch and noise in the first step: D(x) agrees, D's loss differs by the target alone.
         Assert.Equal(plain.DOfX, smoothed.DOfX);
         Assert.NotEqual(plain.LossD, smoothed.LossD);
+    }
+
+    [Theory]
+    [InlineData(GanLossKind.Hinge, "hinge")]
+    [InlineData(GanLossKind.Wgan, "wgan")]
+    public void Losses_without_a_target_refuse_label_smoothing(GanLossKind kind, string name)
+    {
+        var e = Assert.Throws<TrainOptionException>(() => new TrainOptions { Loss = kind, LabelSmoothing = 0.9f }.Validate());
+        Assert.Equal($"TrainOptions.LabelSmoothing sets D's real target of the bce, minimax and lsgan losses; TrainOptions.Loss {name} has no target (leave it at 1)", e.Message);
+        Assert.Equal($"--label-smoothing sets D's real target of the bce, minimax and lsgan losses; --loss {name} has no target (leave it at 1)", e.Format(r => "--" + r.Flag));
+        new TrainOptions { Loss = kind }.Validate();
+        new TrainOptions { Loss = GanLossKind.Minimax, LabelSmoothing = 0.9f }.Validate();
     }
 
     [Fact]
