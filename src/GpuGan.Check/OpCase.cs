@@ -6,6 +6,7 @@ namespace GpuGan.Check;
 /// One row of the operator table: the op, its shapes and options. Conv: x (N, C, H, W), Cout, Conv options.
 /// Linear: x (N, C) -> (N, Cout). BatchNorm: (N, C) or (N, C, H, W). Elementwise / loss / optimizer: Length.
 /// MaxPool2d: x (N, C, H, W), Pool options. CrossEntropy: logits (N, C), C classes.
+/// AdaptiveAvgPool2d: x (N, C, H, W) -> (N, C, OutH, OutW).
 /// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
 /// </summary>
 public sealed record OpCase(string Name, OpKind Op)
@@ -17,6 +18,9 @@ public sealed record OpCase(string Name, OpKind Op)
     public int Cout { get; init; } = 1;
     public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
     public PoolOptions Pool { get; init; } = PoolOptions.Square(2);
+    /// <summary>Adaptive average pooling: the output size.</summary>
+    public int OutH { get; init; } = 1;
+    public int OutW { get; init; } = 1;
     /// <summary>Max pooling: every input below zero, so a padded tap read as 0 instead of -inf would win.</summary>
     public bool NegativeInputs { get; init; }
     /// <summary>Max pooling: inputs from a few levels, so windows hold equal maxima (forward and argmax only).</summary>
@@ -55,6 +59,7 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.Loss => new LossProblem(this, rng),
         OpKind.MaxPool2d => new MaxPoolProblem(this, rng),
         OpKind.CrossEntropy => new CrossEntropyProblem(this, rng),
+        OpKind.AdaptiveAvgPool2d => new AdaptiveAvgPoolProblem(this, rng),
         _ => new OptimizerProblem(this, rng),
     };
 
@@ -66,6 +71,7 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.BatchNorm => Plane2d ? $"{N}x{C}x{H}x{W}" : $"{N}x{C}",
         OpKind.MaxPool2d => $"{N}x{C}x{H}x{W} {PoolShape()}",
         OpKind.CrossEntropy => $"{N}x{C}",
+        OpKind.AdaptiveAvgPool2d => $"{N}x{C}x{H}x{W}->{OutH}x{OutW}",
         _ => $"n{Length}",
     };
 

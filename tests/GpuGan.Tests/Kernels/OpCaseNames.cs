@@ -11,7 +11,7 @@ public static class OpCaseNames
     /// <summary>Every fourth GEMM-, reduction-, gather- or optimizer-backed case and DCGAN's shapes: run twice, compared bit for bit.</summary>
     public static IEnumerable<object[]> Determinism => OpCases.All
         .Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d or OpKind.Linear or OpKind.BatchNorm or OpKind.Loss or OpKind.Adam
-            or OpKind.MaxPool2d or OpKind.CrossEntropy)
+            or OpKind.MaxPool2d or OpKind.CrossEntropy or OpKind.AdaptiveAvgPool2d)
         .Where((c, i) => i % 4 == 0 || c.Name.StartsWith("dcgan"))
         .Select(c => new object[] { c.Name });
 }
