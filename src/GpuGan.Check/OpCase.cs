@@ -8,6 +8,7 @@ namespace GpuGan.Check;
 /// MaxPool2d: x (N, C, H, W), Pool options. CrossEntropy: logits (N, C), C classes.
 /// Embedding: labels (N) of C classes, table (C, Cout). ConcatChannels: a (N, C, H*W) ++ b (N, Cout, H*W), or
 /// b (N, Cout) when Broadcast. RowDot: a, b (N, C) -> (N).
+/// AdaptiveAvgPool2d: x (N, C, H, W) -> (N, C, OutH, OutW).
 /// Gpu: also run on the GPU kernel family (simulated on the CPU accelerator: keep tiny).
 /// </summary>
 public sealed record OpCase(string Name, OpKind Op)
@@ -19,6 +20,9 @@ public sealed record OpCase(string Name, OpKind Op)
     public int Cout { get; init; } = 1;
     public ConvOptions Conv { get; init; } = ConvOptions.Square(1);
     public PoolOptions Pool { get; init; } = PoolOptions.Square(2);
+    /// <summary>Adaptive average pooling: the output size.</summary>
+    public int OutH { get; init; } = 1;
+    public int OutW { get; init; } = 1;
     /// <summary>Max pooling: every input below zero, so a padded tap read as 0 instead of -inf would win.</summary>
     public bool NegativeInputs { get; init; }
     /// <summary>Max pooling: inputs from a few levels, so windows hold equal maxima (forward and argmax only).</summary>
@@ -70,6 +74,7 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.Embedding => new EmbeddingProblem(this, rng),
         OpKind.ConcatChannels => new ConcatProblem(this, rng),
         OpKind.RowDot => new RowDotProblem(this, rng),
+        OpKind.AdaptiveAvgPool2d => new AdaptiveAvgPoolProblem(this, rng),
         _ => new OptimizerProblem(this, rng),
     };
 
@@ -88,6 +93,7 @@ public sealed record OpCase(string Name, OpKind Op)
         OpKind.Embedding => $"{N} of {C}->{Cout}",
         OpKind.ConcatChannels => $"{N}x({C}+{Cout}{(Broadcast ? "b" : "")})" + (H * W > 1 ? $"x{H}x{W}" : ""),
         OpKind.RowDot => $"{N}x{C}" + (Accumulate ? " +y" : "") + (AccumulateGrad ? " +da" : ""),
+        OpKind.AdaptiveAvgPool2d => $"{N}x{C}x{H}x{W}->{OutH}x{OutW}",
         _ => $"n{Length}",
     };
 

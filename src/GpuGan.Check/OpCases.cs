@@ -159,6 +159,21 @@ public static class OpCases
         all.Add(Pool(2, 16, 28, 28, PoolOptions.Square(2), name: "lenet_maxpool1_16_28x28"));
         all.Add(Pool(2, 32, 14, 14, PoolOptions.Square(2), name: "lenet_maxpool2_32_14x14"));
 
+        // ---- AdaptiveAvgPool2d (F.adaptive_avg_pool2d): integral (plain average pooling) and non-integral ratios
+        // (windows share a row or column), identity, non-square, upsampling (windows of 1-2 repeated inputs)
+        OpCase Adaptive(int n, int c, int h, int w, int oh, int ow, bool gpu = false, string? name = null) =>
+            new(name ?? $"adaptive_avgpool2d_n{n}_c{c}_{h}x{w}_to{oh}x{ow}", OpKind.AdaptiveAvgPool2d) { N = n, C = c, H = h, W = w, OutH = oh, OutW = ow, Gpu = gpu };
+        all.Add(Adaptive(2, 3, 7, 7, 3, 3, gpu: true));     // 7 -> 3: windows of 3, overlapping
+        all.Add(Adaptive(3, 2, 6, 6, 3, 3));                // integral: 2x2 average pooling
+        all.Add(Adaptive(1, 2, 5, 5, 5, 5));                // identity
+        all.Add(Adaptive(1, 3, 9, 7, 4, 3, gpu: true));     // non-square, non-integral both ways
+        all.Add(Adaptive(2, 1, 8, 12, 2, 4));               // non-square, integral (4x3 windows)
+        all.Add(Adaptive(1, 2, 3, 4, 5, 6, gpu: true));     // output larger than the input
+        all.Add(Adaptive(1, 4, 11, 5, 1, 1));               // global average pooling
+        // the metrics' downscale of 64x64 samples to the classifier's 28x28
+        all.Add(Adaptive(1, 1, 64, 64, 28, 28, name: "fid_downscale_64to28_n1"));
+        all.Add(Adaptive(2, 2, 64, 64, 28, 28, name: "fid_downscale_64to28_n2_c2"));
+
         // ---- softmax cross-entropy with integer labels (mean over rows; gradient of weight * mean), softmax
         OpCase Ce(int n, int classes, float scale = 4f, float weight = 1f, bool gpu = false) =>
             new($"cross_entropy_n{n}_c{classes}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.CrossEntropy)

@@ -399,6 +399,43 @@ public sealed class MaxPoolProblem : OpProblem
     }
 }
 
+/// <summary>AdaptiveAvgPool2d through AdaptiveAvgPool2dOps: y against the reference, dx against finite differences.</summary>
+public sealed class AdaptiveAvgPoolProblem : OpProblem
+{
+    readonly OpCase c;
+
+    public AdaptiveAvgPoolProblem(OpCase c, Random rng)
+    {
+        this.c = c;
+        Add("x", [c.N, c.C, c.H, c.W], Uniform(rng, c.N * c.C * c.H * c.W), Role.Input);
+    }
+
+    public override string DifferentiatedOutput => "y";
+    // every input is read by at most 4 windows (2 rows x 2 columns) when downscaling, by more when upscaling
+    public override double ReferenceCost => 4.0 * c.N * c.C * Math.Max(c.H * c.W, c.OutH * c.OutW) + 1;
+
+    public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v) =>
+        new() { ["y"] = RefOps.AdaptiveAvgPool2d(c.N, c.C, c.H, c.W, c.OutH, c.OutW, v["x"]) };
+
+    public override RunResult Run(ComputeDevice dev, float[]? upstream, IReadOnlyDictionary<string, float[]> prefill)
+    {
+        var r = new RunResult();
+        using var ts = new TensorScope(dev);
+        int[] xShape = [c.N, c.C, c.H, c.W];
+        int[] outShape = AdaptiveAvgPool2dOps.OutputShape(xShape, c.OutH, c.OutW);
+        var x = ts.Up(Get("x").Data, xShape);
+        var y = ts.Poisoned(outShape);
+        AdaptiveAvgPool2dOps.Forward(dev, x.View, y.View, xShape, c.OutH, c.OutW);
+        r.Outputs["y"] = y.ToArray();
+        if (upstream == null) return r;
+        var dy = ts.Up(upstream, outShape);
+        var dx = ts.Poisoned(xShape);
+        AdaptiveAvgPool2dOps.Backward(dev, dy.View, dx.View, xShape, c.OutH, c.OutW);
+        r.Grads["x"] = dx.ToArray();
+        return r;
+    }
+}
+
 /// <summary>
 /// Softmax cross-entropy with integer labels through SoftmaxCrossEntropyOps: per-row loss, correctness and the
 /// gradient of weight * mean(loss); the plain softmax on the same logits.

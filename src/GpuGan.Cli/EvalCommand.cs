@@ -56,8 +56,8 @@ public static class EvalCommand
         {
             (ckpt, file) = CheckpointStore.Open(checkpoint);
             var m = ckpt.State.Options.Model;
-            if (m.Channels != 1 || m.ImageSize != MnistClassifier.ImageSize)
-                throw new CheckpointException($"{file}: its model ({m.Name}) makes {m.Channels}x{m.ImageSize}x{m.ImageSize} images; the MNIST classifier judges 1x28x28");
+            if (!FeatureExtractor.Judges(m.Channels, m.ImageSize, m.ImageSize))
+                throw new CheckpointException($"{file}: its model ({m.Name}) makes {m.Channels}x{m.ImageSize}x{m.ImageSize} images; the MNIST classifier judges {FeatureExtractor.JudgedImages}");
         }
         ImageDataset? given = images != null ? DatasetLoader.Load(images, 1, MnistClassifier.ImageSize, resize: false) : null;
         if (given != null && Math.Min(count ?? given.Count, given.Count) <= PrecisionRecall.DefaultK)
@@ -66,7 +66,10 @@ public static class EvalCommand
         using var device = DeviceOptions.Create(o, profiling: false);
         DeviceOptions.WriteFallback(device, stdout);
         using var classifier = MnistClassifier.Load(device, o.String("classifier") ?? MnistClassifier.EmbeddedPath);
-        var reference = DatasetLoader.LoadEmbedded(heldOut: true);
+        // Real digits at the subject's size (resized as training resizes them), scored through the same downscale, so
+        // the floor is real digits' score at any size (64x64 against 28x28 originals would add about 75 to FID).
+        int side = ckpt?.State.Options.Model.ImageSize ?? MnistClassifier.ImageSize;
+        var reference = DatasetLoader.LoadEmbedded(imageSize: side, heldOut: true);
         string subject;
         FeatureSet fake;
         QualityEvaluator? evaluator = null;
@@ -97,14 +100,14 @@ public static class EvalCommand
             var columns = new List<(string Name, QualityReport Report)> { ("subject", subjectReport) };
             if (!o.Has("no-baselines"))
             {
-                var training = DatasetLoader.LoadEmbedded();
+                var training = DatasetLoader.LoadEmbedded(imageSize: side);
                 columns.Add(("floor: real", QualityReport.Compute(Baselines.RealDigits(extractor, training, fake.Count), real, realStats)));
                 columns.Add(("ceiling: noise", QualityReport.Compute(Baselines.UniformNoise(extractor, fake.Count), real, realStats)));
             }
             stdout.WriteLine($"evaluating {subject}");
             stdout.WriteLine($"judge: MNIST classifier {o.String("classifier") ?? MnistClassifier.EmbeddedFileName}" +
                 (classifier.RecordedAccuracy is double a ? string.Create(CultureInfo.InvariantCulture, $" ({a:P2} held-out accuracy)") : "") +
-                $"; reference: {real.Count} held-out digits; device: {device}");
+                $"; reference: {real.Count} held-out digits" + (side != MnistClassifier.ImageSize ? $" resized to {side}x{side} as the samples, both scored downscaled to 28x28" : "") + $"; device: {device}");
             stdout.Write(Table(columns));
             if (o.String("json") is { } json) WriteJson(json, subject, columns);
         }

@@ -13,7 +13,7 @@ public class KernelTypesStayInOpsTests
     static readonly string[] KernelTypes =
     [
         "BatchNormParams", "LossParams", "AdamParams", "SgdParams", "NoiseParams", "GemmParams",
-        "ConvGeometry", "ChannelLayout", "PoolGeometry", "ConcatLayout", "ElementRange", "ActivationKind", "LossKind", "NoiseKind",
+        "ConvGeometry", "ChannelLayout", "PoolGeometry", "ConcatLayout", "AdaptivePoolGeometry", "ElementRange", "ActivationKind", "LossKind", "NoiseKind",
     ];
 
     static readonly Regex Mention = new($@"\b({string.Join("|", KernelTypes)})\b", RegexOptions.Compiled);

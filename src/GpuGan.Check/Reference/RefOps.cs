@@ -182,6 +182,29 @@ public static class RefOps
         return y;
     }
 
+    /// <summary>
+    /// y[n,c,i,j] = mean of x[n,c,h,w] over rows floor(i*H/OH) &lt;= h &lt; ceil((i+1)*H/OH) and columns
+    /// floor(j*W/OW) &lt;= w &lt; ceil((j+1)*W/OW) (PyTorch's adaptive_avg_pool2d), the bounds in floating point.
+    /// </summary>
+    public static double[] AdaptiveAvgPool2d(int n, int c, int h, int w, int oh, int ow, double[] x)
+    {
+        var y = new double[n * c * oh * ow];
+        for (int b = 0; b < n; b++)
+        for (int ch = 0; ch < c; ch++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            int h0 = (int)Math.Floor((double)i * h / oh), h1 = (int)Math.Ceiling((i + 1.0) * h / oh);
+            int w0 = (int)Math.Floor((double)j * w / ow), w1 = (int)Math.Ceiling((j + 1.0) * w / ow);
+            double sum = 0;
+            for (int r = h0; r < h1; r++)
+            for (int col = w0; col < w1; col++)
+                sum += x[((b * c + ch) * h + r) * w + col];
+            y[((b * c + ch) * oh + i) * ow + j] = sum / ((h1 - h0) * (w1 - w0));
+        }
+        return y;
+    }
+
     /// <summary>p[r,j] = exp(l[r,j]) / sum_k exp(l[r,k]), in the max-shifted form (the same value in exact arithmetic).</summary>
     public static double[] Softmax(int rows, int classes, double[] logits)
     {

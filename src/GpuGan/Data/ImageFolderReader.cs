@@ -1,7 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace GpuGan.Data;
 
@@ -99,13 +98,7 @@ public static class ImageFolderReader
     {
         using var image = LoadImage<L8>(file);
         ResizeAndCrop(image, size, resize, file);
-        int offset = 0;
-        for (int y = 0; y < size; y++)
-        {
-            // Safe here: the image is not mutated while the row is in use.
-            foreach (L8 pixel in image.DangerousGetPixelRowMemory(y).Span)
-                destination[offset++] = pixel.PackedValue;
-        }
+        SquareResize.CopyGray(image, destination);
     }
 
     private static void DecodeRgb(string file, int size, bool resize, Span<byte> destination)
@@ -146,17 +139,9 @@ public static class ImageFolderReader
 
     private static void ResizeAndCrop<TPixel>(Image<TPixel> image, int size, bool resize, string file) where TPixel : unmanaged, IPixel<TPixel>
     {
-        if (image.Width == size && image.Height == size)
-            return;
-        if (!resize)
+        if (!resize && (image.Width != size || image.Height != size))
             throw new DataException(file, $"image is {image.Width}x{image.Height}, expected {size}x{size}");
-        image.Mutate(x => x.Resize(new ResizeOptions
-        {
-            Size = new Size(size, size),
-            Mode = ResizeMode.Crop,              // scale to cover the square, then cut the overhang
-            Position = AnchorPositionMode.Center,
-            Sampler = KnownResamplers.Triangle,  // bilinear, like torchvision's default
-        }));
+        SquareResize.Apply(image, size);
     }
 
     private static bool IsHidden(string path) => System.IO.Path.GetFileName(path).StartsWith('.');

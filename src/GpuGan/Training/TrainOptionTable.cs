@@ -197,7 +197,7 @@ public static class TrainOptionTable
     public static readonly TrainOption<int?> EvalEvery = new()
     {
         Flag = "eval-every", Property = nameof(TrainOptions.EvalEvery), Value = "N", Kind = TrainOptionKind.RunControl, ForProfile = false,
-        Default = $"{TrainOptions.DefaultEvalEvery} for 1x28x28 models, else 0", Help = "iterations between FID/KID/precision/recall evaluations (0: none); logged in metrics.jsonl",
+        Default = $"{TrainOptions.DefaultEvalEvery} for 1-channel models of 28x28 or larger, else 0", Help = "iterations between FID/KID/precision/recall evaluations (0: none); logged in metrics.jsonl",
         Get = o => o.EvalEvery, Set = (o, v) => o with { EvalEvery = v }, Parse = s => ParseInt(s), Check = v => v is < 0 ? "must be >= 0" : null,
     };
 

@@ -1,5 +1,6 @@
 using GpuGan.Losses;
 using GpuGan.Device;
+using GpuGan.Metrics;
 using GpuGan.Models;
 using GpuGan.Rng;
 
@@ -40,7 +41,7 @@ public sealed record TrainOptions
     public int SampleEvery { get; init; } = 500;
     public int LogEvery { get; init; } = 10;
     /// <summary>Iterations between sample-quality evaluations (FID, KID, precision/recall; 0 is off); null:
-    /// <see cref="DefaultEvalEvery"/> when the model makes 1x28x28 images (the MNIST classifier's input), else off.</summary>
+    /// <see cref="DefaultEvalEvery"/> when the model's images can be judged (<see cref="Evaluable"/>), else off.</summary>
     public int? EvalEvery { get; init; }
     /// <summary>Generated samples per evaluation (FID is biased by the count: compare figures of equal counts).</summary>
     public int EvalCount { get; init; } = 2000;
@@ -55,8 +56,9 @@ public sealed record TrainOptions
     public const long DefaultIlgpuCpuIterations = 30;
     public const int DefaultEvalEvery = 500;
 
-    /// <summary>Whether the model's images are what the MNIST classifier judges (1x28x28).</summary>
-    public bool Evaluable => Model.Channels == 1 && Model.ImageSize == 28;
+    /// <summary>Whether the MNIST classifier can judge the model's images: 1 channel and ImageSize &gt;= 28 (larger
+    /// images are scored downscaled to 28x28 on the device; <see cref="FeatureExtractor"/>).</summary>
+    public bool Evaluable => FeatureExtractor.Judges(Model.Channels, Model.ImageSize, Model.ImageSize);
 
     /// <summary>The evaluation interval in effect (0: no evaluation).</summary>
     public int EffectiveEvalEvery => EvalEvery ?? (Evaluable ? DefaultEvalEvery : 0);
@@ -86,8 +88,8 @@ public sealed record TrainOptions
                 $"{{0}} sets D's real target of the bce, minimax and lsgan losses; {{1}} {Loss.ToString().ToLowerInvariant()} has no target (leave it at 1)");
         if (EvalEvery > 0 && !Evaluable)
             throw new TrainOptionException([TrainOptionTable.EvalEvery],
-                $"{{0}} needs 1x28x28 images (the MNIST classifier's input); this model makes {Model.Channels}x{Model.ImageSize}x{Model.ImageSize}");
+                $"{{0}} needs {FeatureExtractor.JudgedImages}, the MNIST classifier's input; this model makes {Model.Channels}x{Model.ImageSize}x{Model.ImageSize}");
         if (TargetFid.HasValue && EffectiveEvalEvery == 0)
-            throw new TrainOptionException([TrainOptionTable.TargetFid, TrainOptionTable.EvalEvery], "{0} needs evaluations ({1} N, 1x28x28 images)");
+            throw new TrainOptionException([TrainOptionTable.TargetFid, TrainOptionTable.EvalEvery], "{0} needs evaluations ({1} N, 1-channel images of at least 28x28)");
     }
 }

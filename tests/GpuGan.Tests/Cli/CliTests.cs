@@ -114,10 +114,20 @@ public sealed class CliTests
         AssertOneLineError(Run(args), code, message);
 
     [Fact]
-    public void Idx_of_the_wrong_image_size_is_refused_naming_the_file()
+    public void Idx_of_another_image_size_is_resized_to_the_model()
     {
         string data = TinyRun.WriteIdx(TinyRun.TempDir(), size: 12);
-        AssertOneLineError(Run(["train", "--data", data, .. Tiny]), 1, "12x12 but the model expects 8x8");
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        var r = Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("40 images 1x8x8", r.Out);
+    }
+
+    [Fact]
+    public void Idx_for_an_rgb_model_is_refused_naming_the_file()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        AssertOneLineError(Run(["train", "--data", data, "--channels", "3", .. Tiny]), 1, "train-images-idx3-ubyte.gz: IDX images are grayscale");
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class EvalCommandTests
         using (var dev = Device.ComputeDevice.CreateCpu())
         using (var t = new GanTrainer(dev, TinyRun.Options(run, 1), TinyRun.Data()))
             t.Run(CancellationToken.None);
-        AssertOneLineError(CliRun.Run("eval", "--checkpoint", run, "--device", "cpu"), 1, "1x28x28");
+        AssertOneLineError(CliRun.Run("eval", "--checkpoint", run, "--device", "cpu"), 1, "judges 1-channel images of at least 28x28");
         AssertOneLineError(CliRun.Run("eval", "--checkpoint", Path.Combine(dir, "none")), 1, "no such checkpoint");
         AssertOneLineError(CliRun.Run("eval", "--images", png, "--ema"), 2, "--ema");
     }

@@ -1,5 +1,7 @@
 using Xunit;
 using GpuGan.Data;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace GpuGan.Tests.Data;
 
@@ -73,15 +75,51 @@ public class DatasetLoaderTests
     }
 
     [Fact]
-    public void IdxSizeDifferentFromTheModelIsRejected()
+    public void IdxOfAnotherSizeIsResizedToTheModel()
+    {
+        using var temp = new TempFolder();
+        IdxFixtures.WritePair(temp.Path, count: 3, rows: 32, cols: 32, gzip: true);
+
+        var data = DatasetLoader.Load(temp.Path, 1, 20);
+
+        Assert.Equal((3, 1, 20, 20), (data.Count, data.Channels, data.Height, data.Width));
+        Assert.Equal(new[] { 0, 1, 2 }, data.Labels);
+    }
+
+    [Fact]
+    public void IdxSizeDifferentFromTheModelIsRejectedWithoutResize()
     {
         using var temp = new TempFolder();
         IdxFixtures.WritePair(temp.Path, count: 2, rows: 32, cols: 32, gzip: true);
         string images = temp.File("train-images-idx3-ubyte.gz");
 
-        var e = Assert.Throws<DataException>(() => DatasetLoader.Load(temp.Path, 1, 28));
+        var e = Assert.Throws<DataException>(() => DatasetLoader.Load(temp.Path, 1, 28, resize: false));
 
-        Assert.StartsWith($"{images}: images are 32x32 but the model expects 28x28", e.Message);
+        Assert.StartsWith($"{images}: images are 32x32, expected 28x28", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void NonSquareIdxIsResizedAndCroppedLikeTheSameImageInAFolder()
+    {
+        using var temp = new TempFolder();
+        // 12 high x 30 wide, a diagonal-ish pattern: the shorter side is scaled to 8, the centre 8x8 cut out.
+        const int rows = 12, cols = 30;
+        var pixels = new byte[rows * cols];
+        for (int y = 0; y < rows; y++)
+            for (int x = 0; x < cols; x++)
+                pixels[y * cols + x] = (byte)(x * 8 + y * 5);
+        string idx = temp.File("faces-images-idx3-ubyte");
+        IdxWriter.WriteImages(idx, 1, rows, cols, pixels, gzip: false);
+        string folder = temp.Folder("png");
+        using (var image = Image.LoadPixelData<L8>(pixels, cols, rows))
+            image.SaveAsPng(Path.Combine(folder, "one.png"));
+
+        var fromIdx = DatasetLoader.Load(idx, 1, 8);
+        var fromFolder = DatasetLoader.Load(folder, 1, 8);
+
+        Assert.Equal((1, 8, 8), (fromIdx.Channels, fromIdx.Height, fromIdx.Width));
+        Assert.Equal(fromFolder.Pixels, fromIdx.Pixels);
     }
 
     [Fact]

@@ -1,9 +1,13 @@
 using Xunit;
+using Xunit.Abstractions;
 using GpuGan.Data;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace GpuGan.Tests.Data;
 
-public class EmbeddedMnistTests
+public class EmbeddedMnistTests(ITestOutputHelper output)
 {
     [Fact]
     public void TrainSubsetLoadsWithPlausibleContent()
@@ -41,9 +45,55 @@ public class EmbeddedMnistTests
     }
 
     [Fact]
-    public void EmbeddedSubsetRefusesOtherModelSizes()
+    public void EmbeddedSubsetIsResizedToOtherModelSizes()
     {
-        var e = Assert.Throws<DataException>(() => DatasetLoader.Load(null, 1, 64));
-        Assert.Contains("images are 28x28 but the model expects 64x64", e.Message);
+        var original = DatasetLoader.LoadEmbedded();
+        var data = DatasetLoader.Load(null, channels: 1, imageSize: 64);
+
+        Assert.Equal(9000, data.Count);
+        Assert.Equal((1, 64, 64), (data.Channels, data.Height, data.Width));
+        Assert.Equal(original.Labels, data.Labels);
+        Assert.Equal(original.ClassCount, data.ClassCount);
+        // Bilinear upscaling keeps each digit's mean brightness (the triangle filter's weights sum to 1).
+        double worst = 0, total = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            double before = Mean(original.Image(i)), after = Mean(data.Image(i));
+            double relative = Math.Abs(after - before) / before;
+            worst = Math.Max(worst, relative);
+            total += relative;
+        }
+        output.WriteLine($"relative change of a digit's mean brightness 28 -> 64: mean {total / data.Count:P3}, largest {worst:P3}");
+        Assert.True(total / data.Count < 0.01, $"mean relative change of a digit's mean {total / data.Count:P2}");
+        Assert.True(worst < 0.05, $"largest relative change of a digit's mean {worst:P2}");
+    }
+
+    [Fact]
+    public void ResizedDigitIsImageSharpsBilinearResizeOfTheSameBytes()
+    {
+        var original = DatasetLoader.LoadEmbedded(heldOut: true);
+        var resized = DatasetLoader.LoadEmbedded(imageSize: 64, heldOut: true);
+
+        // An independent plain resize of image 7: square to square needs no crop.
+        using var image = Image.LoadPixelData<L8>(original.Image(7), 28, 28);
+        image.Mutate(x => x.Resize(64, 64, KnownResamplers.Triangle));
+        var expected = new byte[64 * 64];
+        image.CopyPixelDataTo(expected);
+
+        Assert.Equal(expected, resized.Image(7).ToArray());
+    }
+
+    [Fact]
+    public void EmbeddedSubsetRefusesOtherSizesWithoutResize()
+    {
+        var e = Assert.Throws<DataException>(() => DatasetLoader.Load(null, 1, 64, resize: false));
+        Assert.Contains("images are 28x28, expected 64x64", e.Message);
+    }
+
+    static double Mean(ReadOnlySpan<byte> pixels)
+    {
+        long sum = 0;
+        foreach (byte p in pixels) sum += p;
+        return (double)sum / pixels.Length;
     }
 }

@@ -173,4 +173,18 @@ public class OpTableShapeTests
             Assert.Contains(OpCases.Quick, c => c.Op == op);
         }
     }
+
+    [Fact]
+    public void AdaptiveAvgPoolCasesCoverIntegralAndNonIntegralRatios()
+    {
+        var pools = OpCases.All.Where(c => c.Op == OpKind.AdaptiveAvgPool2d).ToList();
+        Assert.Contains(pools, c => c.H % c.OutH == 0 && c.W % c.OutW == 0 && c.H > c.OutH);   // plain average pooling
+        Assert.Contains(pools, c => c.H % c.OutH != 0 && c.W % c.OutW != 0 && c.H > c.OutH);   // windows sharing rows and columns
+        Assert.Contains(pools, c => (c.H, c.W) == (c.OutH, c.OutW));                           // identity
+        Assert.Contains(pools, c => c.H != c.W && c.OutH != c.OutW);                           // non-square
+        Assert.Contains(pools, c => (c.H, c.W, c.OutH, c.OutW) == (64, 64, 28, 28));           // the metrics' downscale
+        Assert.Contains(pools, c => (c.H, c.W, c.OutH, c.OutW) == (7, 7, 3, 3));
+        Assert.Contains(pools, c => c.N == 1 && c.C > 1);
+        Assert.Contains(pools, c => c.Gpu);
+    }
 }

@@ -90,7 +90,7 @@ public sealed class QualityEvaluationTests
         Assert.Equal(0, tiny.EffectiveEvalEvery);                               // 8x8 images: off by default
         Assert.Equal(TrainOptions.DefaultEvalEvery, new TrainOptions().EffectiveEvalEvery);
         var e = Assert.Throws<TrainOptionException>(() => (tiny with { EvalEvery = 5 }).Validate());
-        Assert.Contains("1x28x28", e.Message);
+        Assert.Contains("1-channel images of at least 28x28", e.Message);
         e = Assert.Throws<TrainOptionException>(() => (tiny with { TargetFid = 10 }).Validate());
         Assert.Contains("TargetFid", e.Message);
         e = Assert.Throws<TrainOptionException>(() => (new TrainOptions { EvalEvery = 0, TargetFid = 10 }).Validate());
