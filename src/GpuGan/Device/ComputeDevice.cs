@@ -36,7 +36,7 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>
     /// CPU accelerator only, given when the device is created (--cpu-kernels): which kernels the Cpu kernel family runs. Simd (default) runs host code on
     /// <see cref="CpuWorkers"/> threads for the GEMMs, im2col/col2im, activations, bias add and sum, BatchNorm, max pooling,
-    /// Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
+    /// the class embedding, the row dot product, Adam and Fill; Ilgpu keeps ILGPU's kernels for all of them.
     /// </summary>
     public CpuKernelVariant CpuKernels { get; }
 
@@ -70,6 +70,15 @@ public sealed class ComputeDevice : IDisposable
 
     /// <summary>The host BatchNorm and per-channel sum of this device, created on first use.</summary>
     public HostBatchNorm HostBatchNorm => hostBatchNorm ??= new HostBatchNorm(HostPool);
+
+    HostEmbedding? hostEmbedding;
+    HostRowDot? hostRowDot;
+
+    /// <summary>The host class embedding (forward and table gradient) of this device, created on first use.</summary>
+    public HostEmbedding HostEmbedding => hostEmbedding ??= new HostEmbedding(HostPool);
+
+    /// <summary>The host row-wise dot product (projection discriminator) of this device, created on first use.</summary>
+    public HostRowDot HostRowDot => hostRowDot ??= new HostRowDot(HostPool);
 
     /// <summary>True when host SIMD variants replace ILGPU kernels (CPU accelerator, CPU family, CpuKernels = Simd).</summary>
     public bool UsesHostKernels => Variant.Reaches(OpVariant.HostSimd);

@@ -1,3 +1,4 @@
+using GpuGan.Check;
 using GpuGan.Device;
 using GpuGan.Kernels;
 using GpuGan.Ops;
@@ -6,7 +7,7 @@ using Xunit;
 namespace GpuGan.Tests.Kernels;
 
 /// <summary>
-/// The host variants of the elementwise, bias, BatchNorm, max-pooling and Adam ops against the ILGPU kernels on the same inputs
+/// The host variants of the elementwise, bias, BatchNorm, max-pooling, embedding, row-dot and Adam ops against the ILGPU kernels on the same inputs
 /// (large enough to wake the workers, odd sizes so vector tails and uneven splits are hit), and across thread counts.
 /// </summary>
 [Collection(TestDeviceCollection.Name)]
@@ -111,6 +112,45 @@ public class HostKernelTests(TestDeviceFixture fixture)
                 r[$"{p}.dx"] = pdx.ToArray();
             }
 
+            // class embedding: repeated labels, unused classes (odd ones), an odd width (vector tails, uneven splits); cdcgan28's table
+            foreach (var (rows, classes, dim) in new[] { (67, 13, 1001), (64, 10, 6272) })
+            {
+                string p = $"embedding.{rows}x{classes}x{dim}";
+                var labels = Enumerable.Range(0, rows).Select(_ => 2 * rng.Next((classes + 1) / 2)).ToArray();
+                using var lt = dev.AllocateInts(rows);
+                lt.CopyFrom(labels);
+                var table = Up(Uniform(rng, classes * dim, -1, 1));
+                var ey = Up(new float[rows * dim]);
+                var edy = Up(Uniform(rng, rows * dim, -1, 1));
+                var dTable = Up(Uniform(rng, classes * dim, -1, 1));
+                EmbeddingOps.Forward(dev, lt.View, table.View, ey.View, rows, classes, dim);
+                EmbeddingOps.Backward(dev, lt.View, edy.View, dTable.View, rows, classes, dim);
+                r[$"{p}.y"] = ey.ToArray();
+                r[$"{p}.dTable"] = dTable.ToArray();
+            }
+
+            // row dot product: rows not a multiple of 4, an odd width; y written then accumulated, da accumulated and written, db written
+            foreach (var (rows, features) in new[] { (67, 1001), (64, 6272) })
+            {
+                string p = $"rowdot.{rows}x{features}";
+                var a = Up(Uniform(rng, rows * features, -1, 1));
+                var b = Up(Uniform(rng, rows * features, -1, 1));
+                var ry = Up(Uniform(rng, rows, -1, 1));
+                var rdy = Up(Uniform(rng, rows, -1, 1));
+                var da = Up(Uniform(rng, rows * features, -1, 1));
+                var db = Up(Uniform(rng, rows * features, -1, 1));
+                var daWritten = Up(Uniform(rng, rows * features, -1, 1));
+                RowDotOps.Forward(dev, a.View, b.View, ry.View, rows, features, accumulate: false);
+                r[$"{p}.y"] = ry.ToArray();
+                RowDotOps.Forward(dev, b.View, a.View, ry.View, rows, features, accumulate: true);
+                r[$"{p}.yAccumulated"] = ry.ToArray();
+                RowDotOps.Backward(dev, rdy.View, a.View, b.View, da.View, db.View, rows, features, accumulateDa: true);
+                RowDotOps.Backward(dev, rdy.View, a.View, b.View, daWritten.View, null, rows, features, accumulateDa: false);
+                r[$"{p}.da"] = da.ToArray();
+                r[$"{p}.db"] = db.ToArray();
+                r[$"{p}.daWritten"] = daWritten.ToArray();
+            }
+
             const int n = 70_001;
             foreach (var (decay, decoupled) in new[] { (0f, 0), (0.01f, 0), (0.1f, 1) })
             {
@@ -155,14 +195,53 @@ public class HostKernelTests(TestDeviceFixture fixture)
             Assert.Equal(expected.Length, actual.Length);
             // tanh and sigmoid (and what follows from them) may differ in the last bits of the math library.
             double tol = key.Contains("Tanh") || key.Contains("Sigmoid") ? TranscendentalTolerance : Tolerance;
+            // the label ops sum in the kernels' order: the same bits
+            bool exact = key.StartsWith("embedding.") || key.StartsWith("rowdot.");
             for (int i = 0; i < expected.Length; i++)
             {
+                if (exact && BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                    Assert.Fail($"{key}[{i}]: host {actual[i]:R} vs ILGPU {expected[i]:R}, not bit-identical");
                 double e = expected[i], a = actual[i];
                 Assert.False(double.IsNaN(a), $"{key}[{i}] is NaN");
                 if (Math.Abs(a - e) > tol * Math.Max(Math.Abs(e), 1e-3))
                     Assert.Fail($"{key}[{i}]: host {a:R} vs ILGPU {e:R}");
             }
         }
+    }
+
+    /// <summary>The op table's embedding and row-dot cases on the host SIMD device launch the host variants, nothing else.</summary>
+    [Fact]
+    public void LabelOpCasesRunTheHostVariants()
+    {
+        var dev = fixture.CpuSimd;
+        var saved = dev.Profiler;
+        var names = new NameRecorder();
+        dev.Profiler = names;
+        try
+        {
+            foreach (var c in OpCases.All.Where(c => c.Op is OpKind.Embedding or OpKind.RowDot))
+            {
+                var prep = OpHarness.Prepare(c, TestSeed.For(c.Name));
+                prep.Problem.Run(dev, prep.Upstream, prep.Prefill);
+            }
+        }
+        finally { dev.Profiler = saved; }
+        var launched = names.Names.Where(n => n.StartsWith("Embedding") || n.StartsWith("RowDot")).Distinct().Order().ToList();
+        Assert.Equal(["EmbeddingBackward:Host", "EmbeddingForward:Host", "RowDotBackward:Host", "RowDotForward:Host"], launched);
+    }
+
+    sealed class NameRecorder : IKernelProfiler
+    {
+        public List<string> Names { get; } = [];
+        public void Begin(string kernel) => Names.Add(kernel);
+        public void End(string kernel, double flops, double bytes) { }
+    }
+
+    [Fact]
+    public void HostEmbeddingLabelOutOfRangeGivesANaNRowAndNoGradient()
+    {
+        Assert.True(fixture.CpuSimd.UsesHostKernels);
+        LabelOpsTests.AssertLabelOutOfRange(fixture.CpuSimd);
     }
 
     /// <summary>The fixed partition: 1 and 3 workers give the same bits as the fixture's default count.</summary>

@@ -1,3 +1,4 @@
+using GpuGan.Device;
 using GpuGan.Ops;
 using Xunit;
 
@@ -11,9 +12,11 @@ namespace GpuGan.Tests.Kernels;
 public class LabelOpsTests(CpuFamilyFixture fixture)
 {
     [Fact]
-    public void Embedding_label_out_of_range_gives_a_NaN_row_and_no_gradient()
+    public void Embedding_label_out_of_range_gives_a_NaN_row_and_no_gradient() => AssertLabelOutOfRange(fixture.Device);
+
+    /// <summary>Also run on the host variant (<see cref="HostKernelTests"/>).</summary>
+    internal static void AssertLabelOutOfRange(ComputeDevice dev)
     {
-        var dev = fixture.Device;
         using var labels = dev.AllocateInts(3);
         labels.CopyFrom([1, -1, 2]);                       // -1 and 2 are outside 2 classes
         using var table = dev.Allocate(2, 2);
