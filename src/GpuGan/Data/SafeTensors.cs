@@ -251,9 +251,9 @@ public static class SafeTensors
         {
             throw new DataException(path, $"safetensors header is malformed: {FirstLine(e.Message)}");
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            // Utf8JsonReader's own limits (e.g. invalid UTF-8 in a property name) surface as ArgumentException.
+            // Invalid UTF-8 in a name surfaces from Utf8JsonReader.GetString as InvalidOperationException.
             throw new DataException(path, $"safetensors header is malformed: {FirstLine(e.Message)}");
         }
 
