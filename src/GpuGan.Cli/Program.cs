@@ -14,6 +14,7 @@ public static class Program
         commands:
           train     train a GAN (default: the DCGAN on the embedded MNIST subset)
           sample    generate images from a checkpoint
+          export    write a checkpoint's G and D as safetensors with PyTorch's names (models/gpugan_models.py)
           eval      sample quality (FID, KID, precision/recall, classifier score) of a checkpoint or of images
           classifier train   train the MNIST classifier that eval and --eval-every use
           models    list the models --model can pick, with parameter counts and input sizes
@@ -50,13 +51,14 @@ public static class Program
                 "train" => TrainCommand.Run(rest, stdout, stop),
                 "sample" => SampleCommand.Run(rest, stdout),
                 "eval" => EvalCommand.Run(rest, stdout),
+                "export" => ExportCommand.Run(rest, stdout),
                 "classifier" => ClassifierCommand.Run(rest, stdout, stop),
                 "models" => ModelsCommand.Run(rest, stdout),
                 "devices" => DevicesCommand.Run(stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
                 "check" => CheckCommand.Run(rest, stdout, stop),
                 "kernels" => KernelsCommand.Run(rest, stdout),
-                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, eval, classifier, models, profile, devices, check or kernels)"),
+                _ => throw new UsageException($"unknown command '{args[0]}' (expected train, sample, export, eval, classifier, models, profile, devices, check or kernels)"),
             };
         }
         catch (UsageException e) { return Fail(stderr, e.Message, 2); }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using GpuGan.Data;
 using GpuGan.Device;
+using GpuGan.Export;
 using GpuGan.Rng;
 using GpuGan.Training;
 
@@ -10,9 +12,18 @@ namespace GpuGan.Cli;
 /// <summary>gpugan sample: a trained G (evaluation mode) on fresh noise, written as a PNG grid; a conditional G draws the asked class(es).</summary>
 public static class SampleCommand
 {
+    /// <summary>What sample --weights takes when the file does not say: the model, its sizes and the latent noise.</summary>
+    static readonly TrainOption[] WeightsRows =
+    [
+        TrainOptionTable.Model, TrainOptionTable.Latent, TrainOptionTable.ImageSize, TrainOptionTable.Channels,
+        TrainOptionTable.GWidth, TrainOptionTable.Classes, TrainOptionTable.Noise,
+    ];
+
     public static readonly OptionSpec[] Specs =
     [
-        new("checkpoint", "PATH", "", "checkpoint file, or a run folder (its latest checkpoint) — required"),
+        new("checkpoint", "PATH", "", "checkpoint file, or a run folder (its latest checkpoint) — this or --weights"),
+        new("weights", "FILE", "", "or a generator state_dict: safetensors with PyTorch's names (gpugan export's generator.safetensors, models/gpugan_models.py's); model and sizes from its GpuGan metadata, else from --model and the options below"),
+        .. WeightsRows.Select(r => r.Spec with { Help = $"--weights without GpuGan metadata: {r.Help}" }),
         new("count", "N", "64", "number of images (with --class all: per class, one row each; default --columns)"),
         new("class", "K|all", "all for conditional models", "conditional models: draw class K, or every class (one row per class, the same noise in each column)"),
         new("out", "FILE", "samples.png", "PNG grid to write"),
@@ -29,28 +40,52 @@ public static class SampleCommand
         var o = ParsedOptions.Parse("sample", Specs, args);
         if (o.Has("help"))
         {
-            stdout.WriteLine(ParsedOptions.Help("gpugan sample --checkpoint PATH [options]", "Generates images from a trained generator.", Specs));
+            stdout.WriteLine(ParsedOptions.Help("gpugan sample (--checkpoint PATH | --weights FILE) [options]", "Generates images from a trained generator.", Specs));
             return 0;
         }
-        string ckptArg = o.String("checkpoint") ?? throw new UsageException("sample: --checkpoint PATH is required");
+        string? ckptArg = o.String("checkpoint"), weights = o.String("weights");
+        if ((ckptArg == null) == (weights == null)) throw new UsageException("sample: give --checkpoint PATH or --weights FILE (one of them)");
+        if (weights != null && (o.Has("ema") || o.Has("no-ema"))) throw new UsageException("sample: --ema and --no-ema apply to --checkpoint");
+        if (ckptArg != null && WeightsRows.FirstOrDefault(r => o.Has(r.Flag)) is { } row)
+            throw new UsageException($"sample: --{row.Flag} applies to --weights (a checkpoint knows its model)");
         int? countArg = o.Int("count", 1, 100_000);
         int columns = o.Int("columns", 1, 1000) ?? 8;
         string outPath = o.String("out") ?? "samples.png";
         ulong seed = o.ULong("seed") ?? 0;
-        var (ckpt, file) = CheckpointStore.Open(ckptArg);
-        var m = ckpt.State.Options.Model;
+        Checkpoint? ckpt = null;
+        string file;
+        TrainOptions run;
+        WeightsInfo? info = null;
+        if (ckptArg != null)
+        {
+            (ckpt, file) = CheckpointStore.Open(ckptArg);
+            run = ckpt.State.Options;
+        }
+        else
+        {
+            file = weights!;
+            // The header alone (validated) says which model, before a device is created.
+            info = WeightsInfo.FromMetadata(SafeTensors.ReadHeader(file).Metadata);
+            if (info == null && !o.Has(TrainOptionTable.Model.Flag))
+                throw new UsageException($"sample: {file} has no GpuGan metadata: give --model NAME (and --latent, --image-size, --g-width, --classes ... where they differ from its defaults)");
+            var start = info == null ? new TrainOptions()
+                : new TrainOptions { Model = info.Model, Noise = info.Noise == "uniform" ? NoiseDistribution.Uniform : NoiseDistribution.Normal };
+            run = TrainOptionTable.FromCommandLine(o, start, WeightsRows);
+            run.Validate();
+        }
+        var m = run.Model;
         var request = ClassRequest.Parse(o.String("class"), m);
         // --class all: one row per class, each column one latent vector drawn as every class.
         int perRow = request.All ? countArg ?? columns : 0;
         int count = request.All ? perRow * m.Classes : countArg ?? 64;
         if (request.All) columns = perRow;
         using var device = ComputeDevice.Create(DeviceSpec.Parse(o.String("device") ?? "auto"));
-        using var g = CheckpointStore.LoadGenerator(device, ckpt, file, GeneratorChoice(o));
+        using var g = ckpt != null ? CheckpointStore.LoadGenerator(device, ckpt, file, GeneratorChoice(o)) : LoadWeights(device, file, m);
         int draws = request.All ? perRow : count;
         float[] latents;
         using (var z = device.Allocate(draws, m.LatentSize))
         {
-            ckpt.State.Options.DrawLatent(new NoiseGenerator(device, seed, 3), z);
+            run.DrawLatent(new NoiseGenerator(device, seed, 3), z);
             latents = z.ToArray();
         }
         int[]? classes = null;
@@ -59,10 +94,26 @@ public static class SampleCommand
         using var batches = new BatchedGenerator(device, Math.Min(count, MaxBatch), m.LatentSize, m.Conditional);
         var images = batches.Run(g, latents, classes);
         SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns, classes: classes);
-        string which = CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G";
+        string which = ckpt != null ? (CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G") : info?.Generator ?? "G";
+        long? iteration = ckpt?.State.Iteration ?? info?.Iteration;
         string what = request.All ? $"{count} samples ({perRow} of each of {m.Classes} classes)" : request.Class is int k ? $"{count} samples of class {k}" : $"{count} samples";
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {what} of {which} from {file} (iteration {ckpt.State.Iteration}) to {outPath}"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {what} of {which} from {file} ({(ckpt == null ? m.Name + (iteration != null ? ", " : "") : "")}{(iteration != null ? $"iteration {iteration}" : "")}) to {outPath}"));
         return 0;
+    }
+
+    /// <summary>G of model <paramref name="m"/> with the weights of a state_dict file, in evaluation mode.</summary>
+    static Layers.Sequential LoadWeights(ComputeDevice device, string file, Models.ModelConfig m)
+    {
+        var g = m.Definition.Generator(device, m);
+        try { StateDict.Load(file, g, m, NetworkKind.Generator); }
+        catch
+        {
+            g.Dispose();
+            throw;
+        }
+        g.Training = false;
+        return g;
     }
 
     /// <summary>Images generated per batch: G's activations at this batch bound the memory, whatever --count is.</summary>

@@ -41,6 +41,10 @@ public static class TrainCommand
             options = MergeResume(o, fromCli, resume.State.Options, file);
         }
         options.Validate();
+        // A missing or damaged --init-g/--init-d file is reported before a device is created or the data loaded.
+        if (resume == null)
+            foreach (var init in new[] { options.InitG, options.InitD })
+                if (init != null) SafeTensors.ReadHeader(init);
 
         bool profile = o.Has(Profile.Name);
         using var device = DeviceOptions.Create(o, profile);

@@ -6,7 +6,9 @@ namespace GpuGan.Layers;
 /// <summary>
 /// BatchNorm1d over (N, C) and BatchNorm2d over (N, C, H, W), PyTorch's semantics: training normalises with
 /// the biased batch variance and updates running_var with the unbiased one; evaluation uses the running
-/// statistics. gamma (weight) starts at 1, beta (bias) at 0, running_mean 0, running_var 1.
+/// statistics. gamma (weight) starts at 1, beta (bias) at 0, running_mean 0, running_var 1. Momentum is PyTorch's
+/// convention: running = (1 − momentum)·running + momentum·batch, default 0.1, eps 1e-5. num_batches_tracked counts
+/// the training-mode forward passes on the host, as PyTorch's buffer of that name does (reset with the statistics).
 /// </summary>
 public sealed class BatchNorm : Layer
 {
@@ -31,6 +33,7 @@ public sealed class BatchNorm : Layer
         invStd = device.Allocate(channels);
         sums = device.Allocate(2 * channels);
         frozenSink = device.Allocate(2 * channels);
+        NumBatchesTracked = new LayerCounter($"{name}.num_batches_tracked");
     }
 
     public int Channels { get; }
@@ -44,6 +47,9 @@ public sealed class BatchNorm : Layer
     public Tensor RunningVar { get; }
     public override IEnumerable<Parameter> Parameters => [Weight, Bias];
     public override IEnumerable<(string Name, Tensor Value)> Buffers => [($"{Name}.running_mean", RunningMean), ($"{Name}.running_var", RunningVar)];
+    /// <summary>Training-mode forward passes so far (PyTorch's num_batches_tracked; exported as an I64 scalar).</summary>
+    public LayerCounter NumBatchesTracked { get; }
+    public override IEnumerable<LayerCounter> Counters => [NumBatchesTracked];
 
     // x: (N, C) or (N, C, H, W) -> y: same shape
     public override Tensor Forward(Tensor x)
@@ -52,15 +58,17 @@ public sealed class BatchNorm : Layer
             $"{Name}: expected input (N, {Channels}) or (N, {Channels}, H, W), got ({x.ShapeText})");
         input = x;
         trainedLast = Training;
+        if (trainedLast) NumBatchesTracked.Value++;
         var y = Ensure(ref output, x.Shape);
         BatchNormOps.Forward(Device, x.View, y.View, Weight.Value.View, Bias.Value.View, RunningMean.View, RunningVar.View, mean.View, invStd.View,
             x.Shape[0], Channels, Plane(x), Eps, Momentum, trainedLast);
         return y;
     }
 
-    /// <summary>running_mean 0, running_var 1, as at construction.</summary>
+    /// <summary>running_mean 0, running_var 1, num_batches_tracked 0, as at construction (PyTorch's reset_running_stats).</summary>
     public void ResetRunningStatistics()
     {
+        NumBatchesTracked.Value = 0;
         ElementwiseOps.Fill(Device, RunningMean.View, Channels, 0f);
         ElementwiseOps.Fill(Device, RunningVar.View, Channels, 1f);
     }

@@ -42,6 +42,9 @@ public abstract class Layer : IDisposable
     /// <summary>Non-trainable state saved in checkpoints (BatchNorm running statistics).</summary>
     public virtual IEnumerable<(string Name, Tensor Value)> Buffers => [];
 
+    /// <summary>Integers kept on the host and saved in checkpoints (BatchNorm's num_batches_tracked).</summary>
+    public virtual IEnumerable<LayerCounter> Counters => [];
+
     /// <summary>Returns <paramref name="cache"/> if it already has this shape, else a fresh tensor (the old one is freed).</summary>
     protected Tensor Ensure(ref Tensor? cache, params int[] shape)
     {

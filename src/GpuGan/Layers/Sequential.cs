@@ -29,6 +29,7 @@ public sealed class Sequential : Layer
 
     public override IEnumerable<Parameter> Parameters => Layers.SelectMany(l => l.Parameters);
     public override IEnumerable<(string Name, Tensor Value)> Buffers => Layers.SelectMany(l => l.Buffers);
+    public override IEnumerable<LayerCounter> Counters => Layers.SelectMany(l => l.Counters);
 
     public override Tensor Forward(Tensor x)
     {

@@ -82,6 +82,8 @@ public sealed class MnistClassifier : IDisposable
                     throw new DataException(path, $"has no tensor '{p.Name}': not weights of GpuGan's MNIST classifier");
                 if (!t.Shape.AsSpan().SequenceEqual(p.Value.Shape))
                     throw new DataException(path, $"tensor '{p.Name}' is ({string.Join(", ", t.Shape)}), the classifier needs ({p.Value.ShapeText})");
+                if (t.Dtype != SafeTensors.Dtype.F32)
+                    throw new DataException(path, $"tensor '{p.Name}' is {t.Dtype}, the classifier needs F32");
                 p.Value.CopyFrom(t.Data);
             }
             c.Metadata = file.Metadata;

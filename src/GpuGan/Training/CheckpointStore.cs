@@ -5,7 +5,7 @@ namespace GpuGan.Training;
 
 /// <summary>
 /// Checkpoints of a run folder and the way between them and live tensors: train saves and resumes through it,
-/// sample (and later export) loads a generator through it. The file format itself is <see cref="Checkpoint"/>.
+/// sample and export load a generator (and export a discriminator) through it. The file format itself is <see cref="Checkpoint"/>.
 /// </summary>
 public sealed class CheckpointStore(string runFolder, int keep)
 {
@@ -58,6 +58,23 @@ public sealed class CheckpointStore(string runFolder, int keep)
         }
     }
 
+    /// <summary>
+    /// Sets every named counter from the checkpoint's state. A checkpoint from before the counters (no Counters at all)
+    /// restores them as 0; one that has counters but not this one was made for another model.
+    /// </summary>
+    public static void RestoreCounters(Checkpoint c, IEnumerable<(string Name, LayerCounter Counter)> targets, string source)
+    {
+        foreach (var (name, counter) in targets)
+        {
+            if (c.State.Counters == null) counter.Value = 0;
+            else if (c.State.Counters.TryGetValue(name, out long v)) counter.Value = v;
+            else throw new CheckpointException($"{source}: has no counter '{name}': it was made for another model");
+        }
+    }
+
+    /// <summary>A network's counters under the names checkpoints use.</summary>
+    public static IEnumerable<(string Name, LayerCounter Counter)> Counters(Layer network) => network.Counters.Select(c => (c.Name, c));
+
     /// <summary>Whether the checkpoint holds G's weight average (trained with --ema).</summary>
     public static bool HasAverage(Checkpoint c) => c.Tensors.Keys.Any(k => k.StartsWith(GeneratorAverage.Prefix, StringComparison.Ordinal));
 
@@ -77,7 +94,9 @@ public sealed class CheckpointStore(string runFolder, int keep)
         var g = definition.Generator(dev, m);
         try
         {
-            Restore(c, Tensors(g).Select(t => ((useAverage ? GeneratorAverage.Prefix : "") + t.Name, t.Value)), source);
+            string prefix = useAverage ? GeneratorAverage.Prefix : "";
+            Restore(c, Tensors(g).Select(t => (prefix + t.Name, t.Value)), source);
+            RestoreCounters(c, Counters(g).Select(t => (prefix + t.Name, t.Counter)), source);
         }
         catch
         {
@@ -86,6 +105,28 @@ public sealed class CheckpointStore(string runFolder, int keep)
         }
         g.Training = false;
         return g;
+    }
+
+    /// <summary>The checkpoint's discriminator (its registered model, weights, BatchNorm statistics and counters), in evaluation mode.</summary>
+    public static Sequential LoadDiscriminator(ComputeDevice dev, Checkpoint c, string source)
+    {
+        var m = c.State.Options.Model;
+        Models.ModelDefinition definition;
+        try { definition = m.Definition; }
+        catch (ArgumentException e) { throw new CheckpointException($"{source}: {e.Message}"); }
+        var d = definition.Discriminator(dev, m);
+        try
+        {
+            Restore(c, Tensors(d), source);
+            RestoreCounters(c, Counters(d), source);
+        }
+        catch
+        {
+            d.Dispose();
+            throw;
+        }
+        d.Training = false;
+        return d;
     }
 
     /// <summary>A network's parameters and buffers under the names checkpoints use.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using GpuGan.Data;
 using GpuGan.Device;
+using GpuGan.Export;
 using GpuGan.Layers;
 using GpuGan.Losses;
 using GpuGan.Metrics;
@@ -58,6 +59,22 @@ public sealed class GanTrainer : IDisposable
         Data = data;
         Model = m.Definition;
         (G, D) = Model.Build(dev, m, new NoiseGenerator(dev, options.Seed, InitStream));
+        // --init-g/--init-d replace the drawn weights (the draws still happen, so D's stay those of the seed); a resumed
+        // run has moved on from them and takes the checkpoint's. Before G_ema copies G, so the average starts from them.
+        if (resume == null)
+        {
+            try
+            {
+                if (options.InitG != null) StateDict.Load(options.InitG, G, m, NetworkKind.Generator);
+                if (options.InitD != null) StateDict.Load(options.InitD, D, m, NetworkKind.Discriminator);
+            }
+            catch
+            {
+                G.Dispose();
+                D.Dispose();
+                throw;
+            }
+        }
         checkpoints = new CheckpointStore(options.OutDir, options.KeepCheckpoints);
         optD = new Adam(dev, D.Parameters, new AdamOptions(options.LrD, options.Beta1, options.Beta2));
         optG = new Adam(dev, G.Parameters, new AdamOptions(options.LrG, options.Beta1, options.Beta2));
@@ -378,6 +395,7 @@ public sealed class GanTrainer : IDisposable
             NoiseCounter = noise.Counter, DSteps = optD.Steps, GSteps = optG.Steps, Device = dev.ToString(), SavedUtc = DateTime.UtcNow,
             DataCount = Data.Count, EmaUpdates = Ema?.Updates ?? 0, BestFid = bestFid, BestFidIteration = bestFidIteration,
             LossConvention = GanLoss.Convention,
+            Counters = NamedCounters().ToDictionary(c => c.Name, c => c.Counter.Value),
         };
     }
 
@@ -388,6 +406,13 @@ public sealed class GanTrainer : IDisposable
         foreach (var (n, t) in optG.State) yield return ($"optG.{n}", t);
         foreach (var (n, t) in optD.State) yield return ($"optD.{n}", t);
         if (Ema != null) foreach (var t in Ema.Tensors) yield return t;
+    }
+
+    IEnumerable<(string Name, LayerCounter Counter)> NamedCounters()
+    {
+        foreach (var c in CheckpointStore.Counters(G)) yield return c;
+        foreach (var c in CheckpointStore.Counters(D)) yield return c;
+        if (Ema != null) foreach (var c in Ema.Counters) yield return c;
     }
 
     void Restore(Checkpoint c)
@@ -401,6 +426,7 @@ public sealed class GanTrainer : IDisposable
             throw new CheckpointException($"checkpoint at iteration {c.State.Iteration} was trained with LSGAN's old ½(l-t)² loss; " +
                 "GpuGan now uses PyTorch's MSELoss (l-t)² (twice the gradient): start a new run");
         CheckpointStore.Restore(c, NamedTensors(), "checkpoint");
+        CheckpointStore.RestoreCounters(c, NamedCounters(), "checkpoint");
         Iteration = c.State.Iteration;
         sampler.State = new SamplerState(c.State.SamplerEpoch, c.State.SamplerBatch);
         noise.Counter = c.State.NoiseCounter;

@@ -91,6 +91,10 @@ public sealed class GeneratorAverage : IDisposable
     public IEnumerable<(string Name, Tensor Value)> Tensors =>
         CheckpointStore.Tensors(Generator).Select(t => (Prefix + t.Name, t.Value));
 
+    /// <summary>The average's counters (BatchNorm's num_batches_tracked) under their checkpoint names.</summary>
+    public IEnumerable<(string Name, LayerCounter Counter)> Counters =>
+        CheckpointStore.Counters(Generator).Select(t => (Prefix + t.Name, t.Counter));
+
     /// <summary>After a checkpoint's tensors were restored: its statistics were saved current.</summary>
     public void Restored() => statisticsCurrent = true;
 

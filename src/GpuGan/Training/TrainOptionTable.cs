@@ -143,6 +143,21 @@ public static class TrainOptionTable
         Check = v => v is >= 0 and < 1 ? null : "must be in [0, 1)",
     };
 
+    // Training rows, so a resumed run keeps them (and never applies them again: the checkpoint's weights win).
+    public static readonly TrainOption<string?> InitG = new()
+    {
+        Flag = "init-g", Property = nameof(TrainOptions.InitG), Value = "FILE", ForProfile = false, Default = "random (DCGAN initialisation)",
+        Help = "start G from these weights: a safetensors state_dict with PyTorch's names (gpugan export's generator.safetensors, or models/gpugan_models.py's); applied at the start of the run, not on resume",
+        Get = o => o.InitG, Set = (o, v) => o with { InitG = v }, Parse = s => s, Check = v => v is "" ? "must not be empty" : null,
+    };
+
+    public static readonly TrainOption<string?> InitD = new()
+    {
+        Flag = "init-d", Property = nameof(TrainOptions.InitD), Value = "FILE", ForProfile = false, Default = "random (DCGAN initialisation)",
+        Help = "start D from these weights (gpugan export's discriminator.safetensors); like --init-g",
+        Get = o => o.InitD, Set = (o, v) => o with { InitD = v }, Parse = s => s, Check = v => v is "" ? "must not be empty" : null,
+    };
+
     // Model rows set TrainOptions.Model; --model first: the picked model's own sizes are the defaults the other
     // model rows may override.
     public static readonly TrainOption<string> Model = new()
@@ -218,15 +233,19 @@ public static class TrainOptionTable
     /// <summary>Every row, in --help order; rows apply in this order (--lr before --lr-d, --model before --image-size).</summary>
     public static readonly IReadOnlyList<TrainOption> Rows =
     [
-        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise, Ema,
+        Data, Out, Iterations, Epochs, Seed, BatchSize, Lr, LrD, LrG, Beta1, Beta2, Loss, DSteps, Clip, LabelSmoothing, Noise, Ema, InitG, InitD,
         Model, Latent, ImageSize, Channels, GWidth, DWidth, Classes,
         CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery, EvalEvery, EvalCount, TargetFid,
     ];
 
     /// <summary>TrainOptions with every row given in o applied over start; a bad value is a one-line usage error naming the flag.</summary>
-    public static TrainOptions FromCommandLine(ParsedOptions o, TrainOptions start)
+    public static TrainOptions FromCommandLine(ParsedOptions o, TrainOptions start) => FromCommandLine(o, start, Rows);
+
+    /// <summary>The same for some rows only (in table order), for commands that take a few training options (sample --weights).</summary>
+    public static TrainOptions FromCommandLine(ParsedOptions o, TrainOptions start, IEnumerable<TrainOption> rows)
     {
-        foreach (var row in Rows)
+        var wanted = rows.ToHashSet();
+        foreach (var row in Rows.Where(wanted.Contains))
         {
             if (o.String(row.Flag) is not { } text) continue;
             try { start = row.Apply(start, text); }

@@ -36,6 +36,11 @@ public sealed record TrainOptions
     public float LabelSmoothing { get; init; } = 1f;
     /// <summary>Decay of the exponential moving average of G's weights (G_ema); 0 is off.</summary>
     public float Ema { get; init; }
+    /// <summary>A generator state_dict (safetensors, PyTorch's names: `gpugan export`'s generator.safetensors or a
+    /// PyTorch model's) that replaces G's initial weights; applied when the run starts, never on resume.</summary>
+    public string? InitG { get; init; }
+    /// <summary>The same for D (discriminator.safetensors).</summary>
+    public string? InitD { get; init; }
     public int CheckpointEvery { get; init; } = 500;
     public int KeepCheckpoints { get; init; } = 3;
     public int SampleEvery { get; init; } = 500;

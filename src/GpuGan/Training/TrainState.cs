@@ -25,4 +25,8 @@ public sealed record TrainState
     /// written before the field (LSGAN's ½(l-t)²), 1 since (PyTorch's MSELoss (l-t)²). An LSGAN run of
     /// convention 0 cannot be resumed.</summary>
     public int LossConvention { get; init; }
+    /// <summary>Host counters of G, D and G_ema by name (BatchNorm's num_batches_tracked: "G.bn0.num_batches_tracked",
+    /// "ema.G.bn0.num_batches_tracked"); exact integers, hence here rather than among the float tensors. Null in
+    /// checkpoints written before BatchNorm counted its batches: every counter then restores as 0.</summary>
+    public Dictionary<string, long>? Counters { get; init; }
 }

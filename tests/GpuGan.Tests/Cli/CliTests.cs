@@ -103,7 +103,7 @@ public sealed class CliTests
         { ["train", "--model", "gpt"], 2, "--model 'gpt'" },
         { ["train", "--data", "/nonexistent/mnist", "--device", "cpu"], 1, "/nonexistent/mnist" },
         { ["train", "--resume", "/nonexistent/run"], 1, "/nonexistent/run" },
-        { ["sample"], 2, "--checkpoint PATH is required" },
+        { ["sample"], 2, "give --checkpoint PATH or --weights FILE (one of them)" },
         { ["sample", "--checkpoint", "/nonexistent.gpugan"], 1, "/nonexistent.gpugan" },
         { ["fly"], 2, "unknown command 'fly'" },
     };
