@@ -10,17 +10,18 @@ namespace GpuGan.Cli;
 /// <summary>
 /// gpugan export: a checkpoint's G (G_ema when it has one) and D as files other tools read. safetensors:
 /// OUT/generator.safetensors and OUT/discriminator.safetensors, PyTorch's state_dict of models/gpugan_models.py's
-/// modules (<see cref="StateDict"/>), with the model, sizes, iteration and generator in the metadata.
+/// modules (<see cref="StateDict"/>), with the model, sizes, iteration and generator in the metadata; onnx:
+/// OUT/generator.onnx, G in evaluation mode (<see cref="GeneratorOnnx"/>).
 /// </summary>
 public static class ExportCommand
 {
-    public const string GeneratorFile = "generator.safetensors", DiscriminatorFile = "discriminator.safetensors";
+    public const string GeneratorFile = "generator.safetensors", DiscriminatorFile = "discriminator.safetensors", GeneratorOnnxFile = "generator.onnx";
 
     public static readonly OptionSpec[] Specs =
     [
         new("checkpoint", "PATH", "", "checkpoint file, or a run folder (its latest checkpoint) — required"),
         new("out", "DIR", "", "folder to write into (created if missing) — required"),
-        new("format", "KIND", "all", "safetensors (PyTorch state_dicts: generator.safetensors, discriminator.safetensors), onnx, or all"),
+        new("format", "KIND", "all", "safetensors (PyTorch state_dicts: generator.safetensors, discriminator.safetensors), onnx (generator.onnx: G in evaluation mode, opset 17), or all"),
         new("ema", null, "when the checkpoint has one", "export G's weight average (trained with --ema) as the generator"),
         new("no-ema", null, "", "export G itself even when the checkpoint has a weight average"),
         new("help", null, "", "show this help"),
@@ -35,7 +36,7 @@ public static class ExportCommand
         {
             stdout.WriteLine(ParsedOptions.Help("gpugan export --checkpoint PATH --out DIR [options]",
                 "Writes a checkpoint's generator and discriminator for other tools: safetensors with PyTorch's state_dict names " +
-                "(load them into models/gpugan_models.py's modules).", Specs));
+                "(load them into models/gpugan_models.py's modules) and the generator as ONNX (ONNX Runtime, opset 17).", Specs));
             return 0;
         }
         string ckptArg = o.String("checkpoint") ?? throw new UsageException("export: --checkpoint PATH is required");
@@ -43,7 +44,6 @@ public static class ExportCommand
         if (outDir.Length == 0) throw new UsageException("export: --out must not be empty");
         var format = ParseFormat(o.String("format"));
         bool? choice = SampleCommand.GeneratorChoice(o);
-        if (format != Format.Safetensors) throw new UsageException("export: onnx export is not in this build (use --format safetensors)");
 
         var (ckpt, file) = CheckpointStore.Open(ckptArg);
         // Nothing is computed: the CPU accelerator only holds the tensors between checkpoint and file.
@@ -54,10 +54,20 @@ public static class ExportCommand
         string which = choice ?? CheckpointStore.HasAverage(ckpt) ? "G_ema" : "G";
         string noise = options.Noise.ToString().ToLowerInvariant();
         Directory.CreateDirectory(outDir);
-        Write(stdout, Path.Combine(outDir, GeneratorFile), g, new WeightsInfo(options.Model, NetworkKind.Generator, ckpt.State.Iteration, which, noise),
-            $"{which} of {file} (iteration {ckpt.State.Iteration})");
-        Write(stdout, Path.Combine(outDir, DiscriminatorFile), d, new WeightsInfo(options.Model, NetworkKind.Discriminator, ckpt.State.Iteration),
-            $"D of {file} (iteration {ckpt.State.Iteration})");
+        string source = $"{which} of {file} (iteration {ckpt.State.Iteration})";
+        if (format != Format.Onnx)
+        {
+            Write(stdout, Path.Combine(outDir, GeneratorFile), g, new WeightsInfo(options.Model, NetworkKind.Generator, ckpt.State.Iteration, which, noise), source);
+            Write(stdout, Path.Combine(outDir, DiscriminatorFile), d, new WeightsInfo(options.Model, NetworkKind.Discriminator, ckpt.State.Iteration),
+                $"D of {file} (iteration {ckpt.State.Iteration})");
+        }
+        if (format != Format.Safetensors)
+        {
+            string path = Path.Combine(outDir, GeneratorOnnxFile);
+            GeneratorOnnx.Save(g, options.Model, path, $"GpuGan {options.Model.Name} {source}; latent noise {noise}");
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"wrote {path} ({new FileInfo(path).Length:N0} bytes, opset {GeneratorOnnx.Opset}): {options.Model.Name} {source}"));
+        }
         return 0;
     }
 
