@@ -160,4 +160,32 @@ public sealed class RunFolderTests
         Assert.True(r.Code == 0, r.Err);
         Assert.Equal(3, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
     }
+
+    [Fact]
+    public void Init_paths_compare_as_full_paths_on_resume()
+    {
+        string relative = Path.Combine("weights", "g.safetensors");
+        var stored = new TrainOptions { InitG = relative, InitD = Path.GetFullPath("d.safetensors") };
+        var cli = new TrainOptions { InitG = Path.GetFullPath(relative), InitD = "d.safetensors" };
+        Assert.True(TrainOptionTable.InitG.Same(cli, stored));
+        Assert.True(TrainOptionTable.InitD.Same(cli, stored));
+        Assert.False(TrainOptionTable.InitG.Same(cli with { InitG = Path.GetFullPath("other.safetensors") }, stored));
+        Assert.False(TrainOptionTable.InitG.Same(cli with { InitG = null }, stored));
+    }
+
+    [Fact]
+    public void Describe_run_names_what_the_folder_holds()
+    {
+        string dir = TinyRun.TempDir();
+        Assert.Null(RunFolder.DescribeRun(Path.Combine(dir, "missing")));
+        Assert.Null(RunFolder.DescribeRun(dir));
+        Directory.CreateDirectory(Path.Combine(dir, "checkpoints"));
+        File.WriteAllText(Path.Combine(dir, "checkpoints", "best.gpugan"), "");
+        Assert.Equal("best.gpugan in checkpoints/", RunFolder.DescribeRun(dir));
+        Assert.False(RunFolder.HasCheckpoint(dir));
+        File.WriteAllText(Path.Combine(dir, "checkpoints", Checkpoint.FileName(30)), "");
+        File.WriteAllText(Path.Combine(dir, "checkpoints", Checkpoint.FileName(20)), "");
+        Assert.Equal("iteration 30 in checkpoints/", RunFolder.DescribeRun(dir));
+        Assert.True(RunFolder.HasCheckpoint(dir));
+    }
 }
