@@ -12,13 +12,14 @@ namespace GpuGan.Cli;
 /// <summary>gpugan train: options (with their defaults, in TrainOptions) → trainer → progress lines → exit code.</summary>
 public static class TrainCommand
 {
-    static readonly OptionSpec Resume = new("resume", "PATH", "", "continue from a checkpoint file or a run folder (its latest checkpoint)");
+    static readonly OptionSpec Resume = new("resume", "PATH", "", "continue from a checkpoint file or a run folder (its latest checkpoint); a checkpoint outside RUN/checkpoints/ needs --out");
+    static readonly OptionSpec ForceNew = new("force-new", null, "", "start a new run in an --out folder that holds another run: deletes its checkpoints/, samples/, metrics.jsonl, loss.svg, config.json, profile.json and trace.json (nothing else)");
     static readonly OptionSpec Profile = new("profile", null, "", "profile iterations 3-22: per-kernel/per-layer table, OUT/profile.json and OUT/trace.json");
     internal static readonly OptionSpec HelpSpec = new("help", null, "", "show this help");
 
     // Every training option is a row of TrainOptionTable; the rest pick the device or what the command does.
     public static readonly OptionSpec[] Specs =
-        [.. TrainOptionTable.Rows.Select(r => r.Spec), .. DeviceOptions.Specs, Resume, Profile, HelpSpec];
+        [.. TrainOptionTable.Rows.Select(r => r.Spec), .. DeviceOptions.Specs, Resume, ForceNew, Profile, HelpSpec];
 
     // What a resumed run may change: run-control rows and the options that are no training option at all.
     static readonly string[] MayChangeOnResume =
@@ -35,12 +36,20 @@ public static class TrainCommand
         var fromCli = BuildOptions(o);
         Checkpoint? resume = null;
         var options = fromCli;
+        string? resumedFolder = null;
         if (o.String(Resume.Name) is { } resumePath)
         {
+            if (o.Has(ForceNew.Name))
+                throw new UsageException("train: --force-new starts a new run and cannot be combined with --resume");
             (resume, string file) = CheckpointStore.Open(resumePath);
             options = MergeResume(o, fromCli, resume.State.Options, file);
+            resumedFolder = RunFolderOf(file);
         }
         options.Validate();
+        // A run folder belongs to one run: a new run (or a resumed one moved to another --out) refuses a folder that holds
+        // another run, before a device is created or the data loaded.
+        if (resumedFolder == null || !SamePath(resumedFolder, options.OutDir))
+            ClaimRunFolder(o, options.OutDir);
         // A missing or damaged --init-g/--init-d file is reported before a device is created or the data loaded.
         if (resume == null)
             foreach (var init in new[] { options.InitG, options.InitD })
@@ -95,15 +104,54 @@ public static class TrainCommand
             + (m.Sampling?.ClassMatch is double match ? string.Format(inv, " class match {0:F1}%", 100 * match) : "");
     }
 
-    internal static TrainOptions BuildOptions(ParsedOptions o) => TrainOptionTable.FromCommandLine(o, new TrainOptions());
+    /// <summary>The options of the command line; paths absolute (config.json and checkpoints then say where the run read and wrote).</summary>
+    internal static TrainOptions BuildOptions(ParsedOptions o) => Absolute(TrainOptionTable.FromCommandLine(o, new TrainOptions()));
+
+    static TrainOptions Absolute(TrainOptions t) => t with
+    {
+        DataPath = FullPath(t.DataPath),
+        OutDir = FullPath(t.OutDir)!,
+        InitG = FullPath(t.InitG),
+        InitD = FullPath(t.InitD),
+    };
+
+    static string? FullPath(string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path);
+
+    static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>The run folder of a checkpoint in RUN/checkpoints/, else null.</summary>
+    static string? RunFolderOf(string checkpointFile)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(checkpointFile))!;
+        return Path.GetFileName(dir) == "checkpoints" ? Path.GetDirectoryName(dir) : null;
+    }
+
+    /// <summary>Refuses an --out folder holding another run (one line), or with --force-new clears GpuGan's outputs there.</summary>
+    static void ClaimRunFolder(ParsedOptions o, string outDir)
+    {
+        if (RunFolder.DescribeRun(outDir) is not { } held) return;
+        if (o.Has(ForceNew.Name))
+        {
+            RunFolder.Clear(outDir);
+            return;
+        }
+        string shown = o.String("out") ?? outDir;
+        string resume = RunFolder.HasCheckpoint(outDir) ? $"continue it with --resume {shown}, " : "";
+        throw new UsageException($"train: {shown} already holds a run ({held}); {resume}start over with --force-new (deletes its checkpoints, samples and metrics), or pick another --out");
+    }
 
     static TrainOptions MergeResume(ParsedOptions o, TrainOptions cli, TrainOptions stored, string file)
     {
         if (TrainOptionTable.ChangedOnResume(o, cli, stored) is { } changed)
             throw new UsageException($"train: --{changed.Flag} differs from the run in {file}; a resumed run keeps its training options (only {string.Join(", ", MayChangeOnResume.Order().Select(r => "--" + r))} may change)");
-        string runDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(file))!)!;
-        // Without --out a resumed run writes where its checkpoint lives, wherever that folder moved.
-        return TrainOptionTable.TakeRunControl(o, cli, stored) with { OutDir = o.Has("out") ? cli.OutDir : runDir };
+        // Without --out a resumed run writes where its checkpoint lives (RUN/checkpoints/), wherever that folder moved;
+        // a checkpoint outside a run folder needs --out.
+        string? runDir = RunFolderOf(file);
+        if (runDir == null && !o.Has("out"))
+            throw new UsageException($"train: {file} is not in a run folder's checkpoints/; give --out DIR for the resumed run's folder");
+        return Absolute(TrainOptionTable.TakeRunControl(o, cli, stored) with { OutDir = o.Has("out") ? cli.OutDir : runDir! });
     }
 }
 

@@ -215,7 +215,8 @@ public sealed class GanTrainer : IDisposable
     public TrainResult Run(CancellationToken stop, Action<TrainProgress>? progress = null)
     {
         Directory.CreateDirectory(Options.OutDir);
-        File.WriteAllText(Path.Combine(Options.OutDir, "config.json"), JsonSerializer.Serialize(Options, Checkpoint.Json));
+        RunFolder.RemoveStaleTemporaryFiles(Options.OutDir);
+        File.WriteAllText(Path.Combine(Options.OutDir, RunFolder.ConfigFileName), JsonSerializer.Serialize(Options, Checkpoint.Json));
         LoadHistory();
         var clock = Stopwatch.StartNew();
         long startIteration = Iteration;
@@ -330,20 +331,24 @@ public sealed class GanTrainer : IDisposable
         return new TrainResult(outcome, Iteration, lastCheckpoint, grid, clock.Elapsed, ips, message);
     }
 
+    /// <summary>
+    /// The metrics of the iterations up to the current one (a resumed run's checkpoint); metrics.jsonl is cut back to
+    /// them (atomically), so iterations a resumed run redoes are not logged twice, and a torn last line is dropped.
+    /// </summary>
     void LoadHistory()
     {
         history.Clear();
-        string path = Path.Combine(Options.OutDir, "metrics.jsonl");
-        if (!File.Exists(path)) return;
-        foreach (var line in File.ReadLines(path))
+        RunFolder.FilterMetrics(Options.OutDir, line =>
         {
             try
             {
                 var rec = JsonSerializer.Deserialize<MetricsRecord>(line, JsonLine);
-                if (rec != null && rec.Iteration <= Iteration) history.Add(rec);
+                if (rec == null || rec.Iteration > Iteration) return false;
+                history.Add(rec);
+                return true;
             }
-            catch (JsonException) { /* a torn last line from a killed run: skip it */ }
-        }
+            catch (JsonException) { return false; /* a torn last line from a killed run */ }
+        });
     }
 
     /// <summary>Columns of a conditional model's class grid: the first this many fixed latent vectors, each drawn as every class.</summary>

@@ -27,7 +27,7 @@ public static class TrainOptionTable
     public static readonly TrainOption<string> Out = new()
     {
         Flag = "out", Property = nameof(TrainOptions.OutDir), Value = "DIR", Kind = TrainOptionKind.RunControl, ForProfile = false,
-        Default = D.OutDir, Help = "run folder: samples/, checkpoints/, metrics.jsonl, loss.svg, config.json",
+        Default = D.OutDir, Help = "run folder: samples/, checkpoints/, metrics.jsonl, loss.svg, config.json; one that holds another run is refused (--resume it, or --force-new)",
         Get = o => o.OutDir, Set = (o, v) => o with { OutDir = v }, Parse = s => s,
         Check = v => v.Length == 0 ? "must not be empty" : null,
     };
@@ -149,6 +149,7 @@ public static class TrainOptionTable
         Flag = "init-g", Property = nameof(TrainOptions.InitG), Value = "FILE", ForProfile = false, Default = "random (DCGAN initialisation)",
         Help = "start G from these weights: a safetensors state_dict with PyTorch's names (gpugan export's generator.safetensors, or models/gpugan_models.py's); applied at the start of the run, not on resume",
         Get = o => o.InitG, Set = (o, v) => o with { InitG = v }, Parse = s => s, Check = v => v is "" ? "must not be empty" : null,
+        SameWhen = (a, b) => SamePath(a.InitG, b.InitG),
     };
 
     public static readonly TrainOption<string?> InitD = new()
@@ -156,6 +157,7 @@ public static class TrainOptionTable
         Flag = "init-d", Property = nameof(TrainOptions.InitD), Value = "FILE", ForProfile = false, Default = "random (DCGAN initialisation)",
         Help = "start D from these weights (gpugan export's discriminator.safetensors); like --init-g",
         Get = o => o.InitD, Set = (o, v) => o with { InitD = v }, Parse = s => s, Check = v => v is "" ? "must not be empty" : null,
+        SameWhen = (a, b) => SamePath(a.InitD, b.InitD),
     };
 
     // Model rows set TrainOptions.Model; --model first: the picked model's own sizes are the defaults the other
@@ -237,6 +239,10 @@ public static class TrainOptionTable
         Model, Latent, ImageSize, Channels, GWidth, DWidth, Classes,
         CheckpointEvery, KeepCheckpoints, SampleEvery, LogEvery, EvalEvery, EvalCount, TargetFid,
     ];
+
+    /// <summary>Paths compare as absolute ones: train stores them absolute, an older checkpoint or a command line may hold relative ones.</summary>
+    static bool SamePath(string? a, string? b) =>
+        a == b || a is { Length: > 0 } && b is { Length: > 0 } && Path.GetFullPath(a) == Path.GetFullPath(b);
 
     /// <summary>TrainOptions with every row given in o applied over start; a bad value is a one-line usage error naming the flag.</summary>
     public static TrainOptions FromCommandLine(ParsedOptions o, TrainOptions start) => FromCommandLine(o, start, Rows);
