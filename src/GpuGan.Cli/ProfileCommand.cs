@@ -3,6 +3,7 @@ using GpuGan.Device;
 using GpuGan.Options;
 using GpuGan.Profiling;
 using GpuGan.Training;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -40,7 +41,7 @@ public static class ProfileCommand
         options.Validate();
         var data = DatasetLoader.Load(options.DataPath, options.Model.Channels, options.Model.ImageSize);
         DeviceOptions.WriteFallback(device, stdout);
-        stdout.WriteLine($"profiling {steps} steps after {warmup} warm-up steps on {device}: {options.Model.Name}, batch {options.BatchSize}");
+        stdout.WriteLine($"profiling {Count.Of(steps, "step")} after {Count.Of(warmup, "warm-up step")} on {device}: {options.Model.Name}, batch {options.BatchSize}");
         using var trainer = new GanTrainer(device, options, data)
         {
             Profiler = new StepProfiler(device), ProfileWarmup = warmup, ProfileSteps = steps,

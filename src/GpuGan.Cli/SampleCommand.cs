@@ -6,6 +6,7 @@ using GpuGan.Rng;
 using GpuGan.Training;
 
 using GpuGan.Options;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -96,7 +97,7 @@ public static class SampleCommand
         SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns, classes: classes);
         string which = ckpt != null ? (CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G") : info?.Generator ?? "G";
         long? iteration = ckpt?.State.Iteration ?? info?.Iteration;
-        string what = request.All ? $"{count} samples ({perRow} of each of {m.Classes} classes)" : request.Class is int k ? $"{count} samples of class {k}" : $"{count} samples";
+        string what = request.All ? $"{Count.Of(count, "sample")} ({perRow} of each of {Count.Of(m.Classes, "class", "classes")})" : request.Class is int k ? $"{Count.Of(count, "sample")} of class {k}" : Count.Of(count, "sample");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {what} of {which} from {file} ({(ckpt == null ? m.Name + (iteration != null ? ", " : "") : "")}{(iteration != null ? $"iteration {iteration}" : "")}) to {outPath}"));
         return 0;
