@@ -54,7 +54,7 @@ public static class Program
                 "export" => ExportCommand.Run(rest, stdout),
                 "classifier" => ClassifierCommand.Run(rest, stdout, stop),
                 "models" => ModelsCommand.Run(rest, stdout),
-                "devices" => DevicesCommand.Run(stdout),
+                "devices" => DevicesCommand.Run(rest, stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
                 "check" => CheckCommand.Run(rest, stdout, stop),
                 "kernels" => KernelsCommand.Run(rest, stdout),
