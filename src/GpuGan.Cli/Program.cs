@@ -38,6 +38,7 @@ public static class Program
     /// <summary>Runs one command; every failure becomes one line on stderr and a non-zero exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
+        using var warnings = Warnings.To(stderr);
         try
         {
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
