@@ -21,7 +21,7 @@ public static class CheckCommand
         new("quick", null, "", $"{OpCases.Quick.Count} of the {OpCases.All.Count} cases: those the GPU-family tests run, one per other op kind, DCGAN's shapes"),
         new("filter", "TEXT", "", "only the cases whose name contains TEXT (case-insensitive)"),
         new("seed", "N", "fresh each run", "base seed of the random inputs; the same N as GPUGAN_TEST_SEED in the tests gives the same inputs"),
-        new("threads", "N", "all cores", "worker threads of the CPU accelerator and its host kernels"),
+        DeviceOptions.Threads,
         new("cpu-kernels", "KIND", "simd", "on the CPU accelerator: simd (host SIMD variants) or ilgpu (ILGPU's CPU kernels only)"),
         new("help", null, "", "show this help"),
     ];

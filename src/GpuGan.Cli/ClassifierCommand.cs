@@ -2,6 +2,7 @@ using System.Globalization;
 using GpuGan.Data;
 using GpuGan.Metrics;
 using GpuGan.Options;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -90,7 +91,7 @@ public static class ClassifierCommand
             ["epochs"] = options.Epochs.ToString(inv), ["batch_size"] = options.BatchSize.ToString(inv),
             ["lr"] = options.Lr.ToString("R", inv), ["seed"] = options.Seed.ToString(inv), ["shift"] = options.Shift.ToString(inv),
         });
-        stdout.WriteLine(string.Create(inv, $"held-out accuracy {accuracy:P2} ({heldOut.Count} digits); wrote {outPath}"));
+        stdout.WriteLine(string.Create(inv, $"held-out accuracy {accuracy:P2} ({Count.Of(heldOut.Count, "digit")}); wrote {outPath}"));
         return 0;
     }
 
@@ -104,7 +105,7 @@ public static class ClassifierCommand
         using var classifier = MnistClassifier.Load(device, o.String("weights") ?? MnistClassifier.EmbeddedPath);
         using var extractor = new FeatureExtractor(classifier, 100);
         double accuracy = ClassifierTraining.Accuracy(extractor, heldOut);
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out accuracy {accuracy:P2} ({heldOut.Count} digits of {heldOut.Source})"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held-out accuracy {accuracy:P2} ({Count.Of(heldOut.Count, "digit")} of {heldOut.Source})"));
         return 0;
     }
 

@@ -1,12 +1,22 @@
 using GpuGan.Device;
+using GpuGan.Options;
 
 namespace GpuGan.Cli;
 
 /// <summary>gpugan devices: every accelerator found, which one auto picks, and why others are skipped.</summary>
 public static class DevicesCommand
 {
-    public static int Run(TextWriter stdout)
+    public static readonly OptionSpec[] Specs = [new("help", null, "", "show this help")];
+
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
     {
+        var o = ParsedOptions.Parse("devices", Specs, args);
+        if (o.Has("help"))
+        {
+            stdout.WriteLine(ParsedOptions.Help("gpugan devices",
+                "Lists the accelerators ILGPU finds (CUDA, OpenCL, the CPU), which one --device auto picks, and why others are skipped.", Specs));
+            return 0;
+        }
         var devices = ComputeDevice.ListDevices();
         stdout.WriteLine($"{"id",-10} {"name",-40} {"type",-28} {"memory",10} {"warp",5} {"group",6}  status");
         foreach (var d in devices)

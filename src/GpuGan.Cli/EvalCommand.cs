@@ -7,6 +7,7 @@ using GpuGan.Metrics;
 using GpuGan.Options;
 using GpuGan.Rng;
 using GpuGan.Training;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -89,7 +90,7 @@ public static class EvalCommand
         {
             extractor = new FeatureExtractor(classifier, 100);
             fake = extractor.Describe(given!, count);
-            subject = $"{fake.Count} images of {given!.Source}";
+            subject = $"{Count.Of(fake.Count, "image")} of {given!.Source}";
         }
         try
         {
@@ -147,7 +148,7 @@ public static class EvalCommand
             sb.AppendLine($"subject's classes 0-9: {string.Join(" ", h.Counts)} (ln 10 = {Math.Log(10).ToString("F3", inv)} is an even spread)");
         if (columns[0].Report.ClassMatch is { } match)
             sb.AppendLine(string.Create(inv, $"classified as the asked class: {100 * match.Overall:F1}% overall; per asked class 0-{match.PerClass.Count - 1}: ") +
-                string.Join(" ", match.PerClass.Select(p => string.Create(inv, $"{100 * p:F0}%"))) + string.Create(inv, $" ({match.AskedCounts[0]} samples each)"));
+                string.Join(" ", match.PerClass.Select(p => string.Create(inv, $"{100 * p:F0}%"))) + $" ({Count.Of(match.AskedCounts[0], "sample")} each)");
         return sb.ToString();
     }
 

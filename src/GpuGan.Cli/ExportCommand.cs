@@ -4,6 +4,7 @@ using GpuGan.Export;
 using GpuGan.Layers;
 using GpuGan.Options;
 using GpuGan.Training;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -76,7 +77,7 @@ public static class ExportCommand
         StateDict.Save(path, network, info.ToMetadata());
         int tensors = StateDict.Entries(network).Count;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {path} ({new FileInfo(path).Length:N0} bytes, {tensors} tensors): {info.Model.Name} {what}"));
+            $"wrote {path} ({new FileInfo(path).Length:N0} bytes, {Count.Of(tensors, "tensor")}): {info.Model.Name} {what}"));
     }
 
     public static Format ParseFormat(string? text) => text?.ToLowerInvariant() switch

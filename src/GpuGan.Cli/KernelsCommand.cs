@@ -1,6 +1,7 @@
 using GpuGan.GpuCode;
 
 using GpuGan.Options;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
@@ -37,7 +38,7 @@ public static class KernelsCommand
             if (o.Has("arch") || o.Has("isa")) throw new UsageException("kernels: --arch and --isa need --ptx DIR");
             foreach (var name in names)
                 stdout.WriteLine($"{name,-48} {(KernelCatalog.IsImplicitlyGrouped(KernelCatalog.All[name]) ? "implicitly grouped (Index)" : "explicitly grouped (Group/Grid)")}");
-            stdout.WriteLine($"{names.Count} kernels");
+            stdout.WriteLine(Count.Of(names.Count, "kernel"));
             return 0;
         }
         PtxTarget target;

@@ -38,6 +38,7 @@ public static class Program
     /// <summary>Runs one command; every failure becomes one line on stderr and a non-zero exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
+        using var warnings = Warnings.To(stderr);
         try
         {
             if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -54,7 +55,7 @@ public static class Program
                 "export" => ExportCommand.Run(rest, stdout),
                 "classifier" => ClassifierCommand.Run(rest, stdout, stop),
                 "models" => ModelsCommand.Run(rest, stdout),
-                "devices" => DevicesCommand.Run(stdout),
+                "devices" => DevicesCommand.Run(rest, stdout),
                 "profile" => ProfileCommand.Run(rest, stdout, stop),
                 "check" => CheckCommand.Run(rest, stdout, stop),
                 "kernels" => KernelsCommand.Run(rest, stdout),

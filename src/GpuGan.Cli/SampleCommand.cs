@@ -6,10 +6,11 @@ using GpuGan.Rng;
 using GpuGan.Training;
 
 using GpuGan.Options;
+using GpuGan.Text;
 
 namespace GpuGan.Cli;
 
-/// <summary>gpugan sample: a trained G (evaluation mode) on fresh noise, written as a PNG grid; a conditional G draws the asked class(es).</summary>
+/// <summary>gpugan sample: a trained G (evaluation mode) on fresh noise, written as a PNG, JPEG or BMP grid; a conditional G draws the asked class(es).</summary>
 public static class SampleCommand
 {
     /// <summary>What sample --weights takes when the file does not say: the model, its sizes and the latent noise.</summary>
@@ -26,7 +27,7 @@ public static class SampleCommand
         .. WeightsRows.Select(r => r.Spec with { Help = $"--weights without GpuGan metadata: {r.Help}" }),
         new("count", "N", "64", "number of images (with --class all: per class, one row each; default --columns)"),
         new("class", "K|all", "all for conditional models", "conditional models: draw class K, or every class (one row per class, the same noise in each column)"),
-        new("out", "FILE", "samples.png", "PNG grid to write"),
+        new("out", "FILE", "samples.png", $"image grid to write; its extension picks the format: {SampleGrid.Extensions} (only PNG keeps the class labels)"),
         new("columns", "N", "8", "images per grid row"),
         new("seed", "N", "0", "noise seed"),
         new("ema", null, "when the checkpoint has one", "use G's weight average (trained with --ema)"),
@@ -51,6 +52,9 @@ public static class SampleCommand
         int? countArg = o.Int("count", 1, 100_000);
         int columns = o.Int("columns", 1, 1000) ?? 8;
         string outPath = o.String("out") ?? "samples.png";
+        // The format comes from the extension: refused here, before a device or a checkpoint is loaded.
+        try { SampleGrid.EncoderFor(outPath); }
+        catch (ArgumentException e) { throw new UsageException($"sample: --out {e.Message}"); }
         ulong seed = o.ULong("seed") ?? 0;
         Checkpoint? ckpt = null;
         string file;
@@ -96,7 +100,7 @@ public static class SampleCommand
         SampleGrid.Save(outPath, images, count, m.Channels, m.ImageSize, m.ImageSize, columns, classes: classes);
         string which = ckpt != null ? (CheckpointStore.HasAverage(ckpt) && GeneratorChoice(o) != false ? "G_ema" : "G") : info?.Generator ?? "G";
         long? iteration = ckpt?.State.Iteration ?? info?.Iteration;
-        string what = request.All ? $"{count} samples ({perRow} of each of {m.Classes} classes)" : request.Class is int k ? $"{count} samples of class {k}" : $"{count} samples";
+        string what = request.All ? $"{Count.Of(count, "sample")} ({perRow} of each of {Count.Of(m.Classes, "class", "classes")})" : request.Class is int k ? $"{Count.Of(count, "sample")} of class {k}" : Count.Of(count, "sample");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {what} of {which} from {file} ({(ckpt == null ? m.Name + (iteration != null ? ", " : "") : "")}{(iteration != null ? $"iteration {iteration}" : "")}) to {outPath}"));
         return 0;

@@ -69,7 +69,7 @@ public sealed class ImageDataset
             destination[i] = scale[source[i]];
     }
 
-    public override string ToString() => $"{Source}: {Count} images {Channels}x{Height}x{Width}, {ClassCount} classes";
+    public override string ToString() => $"{Source}: {Text.Count.Of(Count, "image")} {Channels}x{Height}x{Width}, {Text.Count.Of(ClassCount, "class", "classes")}";
 
     private static float[] BuildScale()
     {

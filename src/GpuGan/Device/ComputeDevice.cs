@@ -233,7 +233,7 @@ public sealed class ComputeDevice : IDisposable
         // Always say why CUDA is not in the list: the driver's own answer, asked directly.
         if (!list.Any(r => r.Id.StartsWith("cuda:", StringComparison.Ordinal)))
             list.Insert(0, new DeviceReport("cuda", "NVIDIA CUDA", "-", 0, 0, 0, false, false, CudaDriver.WhyNoDevice()));
-        list.Add(new DeviceReport("cpu", "ILGPU CPU accelerator", $"CPU ({Environment.ProcessorCount} cores)",
+        list.Add(new DeviceReport("cpu", "ILGPU CPU accelerator", $"CPU ({Text.Count.Of(Environment.ProcessorCount, "core")})",
             GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, 1, 1, true, !autoChosen, null));
         return list;
     }

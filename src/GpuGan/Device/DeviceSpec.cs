@@ -19,8 +19,10 @@ public readonly record struct DeviceSpec(DeviceKind Kind, int Index)
         {
             "auto" => DeviceKind.Auto,
             "cpu" => DeviceKind.Cpu,
-            "cuda" or "gpu" => DeviceKind.Cuda,
+            "cuda" => DeviceKind.Cuda,
             "opencl" or "cl" => DeviceKind.OpenCL,
+            // 'gpu' once meant cuda:0 without saying so; which GPU it means is auto's job.
+            "gpu" => throw new DeviceException($"--device '{text}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N] (auto: CUDA, else an OpenCL GPU, else the CPU)"),
             _ => throw new DeviceException($"--device '{text}': expected auto, cpu, cuda[:N] or opencl[:N]"),
         };
         if (colon >= 0 && kind is DeviceKind.Auto or DeviceKind.Cpu)

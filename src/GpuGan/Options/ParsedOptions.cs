@@ -24,6 +24,8 @@ public sealed class ParsedOptions
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
+            // -h is --help for every command that has a --help (the one short option).
+            if (a == "-h" && specs.Any(s => s.Name == "help")) a = "--help";
             if (!a.StartsWith("--", StringComparison.Ordinal))
                 throw new UsageException($"{command}: unexpected argument '{a}' (options start with --; see 'gpugan {command} --help')");
             string name = a[2..];

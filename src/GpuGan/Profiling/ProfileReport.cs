@@ -56,7 +56,7 @@ public sealed class ProfileReport
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"profile: {Steps} steps on {Device}; step median {StepMedianMs:F1} ms (stopwatch); kernels {KernelMs / Steps:F1} ms + host spans {HostMs / Steps:F1} ms per step = {100 * Coverage:F1}% of the step");
+        sb.AppendLine(inv, $"profile: {Text.Count.Of(Steps, "step")} on {Device}; step median {StepMedianMs:F1} ms (stopwatch); kernels {KernelMs / Steps:F1} ms + host spans {HostMs / Steps:F1} ms per step = {100 * Coverage:F1}% of the step");
         void Table(string title, IReadOnlyList<ProfileRow> rows, bool rates)
         {
             sb.AppendLine();
