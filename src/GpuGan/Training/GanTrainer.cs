@@ -11,6 +11,7 @@ using GpuGan.Ops;
 using GpuGan.Optim;
 using GpuGan.Profiling;
 using GpuGan.Rng;
+using GpuGan.Text;
 
 namespace GpuGan.Training;
 
@@ -49,11 +50,11 @@ public sealed class GanTrainer : IDisposable
         if (data.Channels != m.Channels || data.Height != m.ImageSize || data.Width != m.ImageSize)
             throw new DataException(data.Source, $"images are {data.Channels}x{data.Height}x{data.Width} but the model expects {m.Channels}x{m.ImageSize}x{m.ImageSize}");
         if (data.Count < options.BatchSize)
-            throw new DataException(data.Source, $"{data.Count} images, fewer than one batch of {options.BatchSize}");
+            throw new DataException(data.Source, $"{Count.Of(data.Count, "image")}, fewer than one batch of {options.BatchSize}");
         if (m.Conditional && data.ClassCount < 2)
             throw new DataException(data.Source, $"has no class labels; the {m.Name} model needs labelled data (IDX images with their labels file, or an image folder with one sub-folder per class)");
         if (m.Conditional && data.ClassCount != m.Classes)
-            throw new DataException(data.Source, $"{data.ClassCount} classes but the {m.Name} model is set up for {m.Classes} (--classes {data.ClassCount})");
+            throw new DataException(data.Source, $"{Count.Of(data.ClassCount, "class", "classes")} but the {m.Name} model is set up for {m.Classes} (--classes {data.ClassCount})");
         dev = device;
         Options = options;
         Data = data;
@@ -253,7 +254,7 @@ public sealed class GanTrainer : IDisposable
                 }
             }
         }
-        return Finish(TrainOutcome.Completed, clock, startIteration, $"finished {Iteration} iterations");
+        return Finish(TrainOutcome.Completed, clock, startIteration, $"finished {Count.Of(Iteration, "iteration")}");
     }
 
     TrainResult Finish(TrainOutcome outcome, Stopwatch clock, long startIteration, string message)
