@@ -34,9 +34,19 @@ public sealed class CheckpointStore(string runFolder, int keep)
         var saved = new Dictionary<string, (int[], float[])>();
         foreach (var (name, t) in tensors) saved[name] = (t.Shape, t.ToArray());
         string path = Path.Combine(Folder, fileName);
-        new Checkpoint { State = state, Tensors = saved }.Save(path);
+        try { new Checkpoint { State = state, Tensors = saved }.Save(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The error names the hidden temporary file; say what was not written and which checkpoint survived.
+            string newest = Directory.Exists(Folder)
+                ? Directory.GetFiles(Folder, "checkpoint_*.gpugan").Where(f => f != path).Order(StringComparer.Ordinal).LastOrDefault() ?? "none"
+                : "none";
+            throw new IOException($"{path} was not written ({OneLine(e.Message)}); the newest checkpoint on disk is {newest}", e);
+        }
         return path;
     }
+
+    static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 
     /// <summary>A checkpoint file, or a run folder's latest checkpoint, read and CRC-checked.</summary>
     public static (Checkpoint Checkpoint, string File) Open(string fileOrRunFolder)

@@ -71,4 +71,22 @@ public sealed class CheckpointTests
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
     }
+
+    [Fact]
+    public void A_checkpoint_that_cannot_be_written_names_itself_and_the_one_that_survived()
+    {
+        // A folder squatting on the checkpoint's name makes the rename fail, as a full disk makes the write fail.
+        string run = TinyRun.TempDir();
+        var store = new CheckpointStore(run, keep: 3);
+        using var dev = GpuGan.Device.ComputeDevice.CreateCpu();
+        using var t = dev.Allocate(3);
+        string first = store.Save(new TrainState { Options = new TrainOptions(), Iteration = 4 }, [("w", t)]);
+        Directory.CreateDirectory(Path.Combine(store.Folder, Checkpoint.FileName(8)));
+        var e = Assert.Throws<IOException>(() => store.Save(new TrainState { Options = new TrainOptions(), Iteration = 8 }, [("w", t)]));
+        Assert.StartsWith(Path.Combine(store.Folder, Checkpoint.FileName(8)) + " was not written (", e.Message);
+        Assert.EndsWith($"the newest checkpoint on disk is {first}", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(4, Checkpoint.Load(first).State.Iteration);
+        Assert.Empty(Directory.GetFiles(store.Folder, "*.tmp"));
+    }
 }
