@@ -79,7 +79,9 @@ public static class TrainCommand
         var result = trainer.Run(stop, p => stdout.WriteLine((live ? "\r" : "") + FormatProgress(p)));
         if (trainer.Profiler is { StepMilliseconds.Count: > 0 } profiler)
             ProfileCommand.Report(profiler, device, options.OutDir, stdout);
-        stdout.WriteLine($"{result.Message} in {result.Elapsed:hh\\:mm\\:ss} ({result.ImagesPerSecond:F1} images/s)");
+        // A diverged run's message is its one error line (exit code 3), not printed here as well.
+        if (result.Outcome != TrainOutcome.Diverged)
+            stdout.WriteLine($"{result.Message} in {result.Elapsed:hh\\:mm\\:ss} ({result.ImagesPerSecond:F1} images/s)");
         if (result.FinalGrid != null) stdout.WriteLine($"samples: {result.FinalGrid}");
         if (result.LastCheckpoint != null) stdout.WriteLine($"checkpoint: {result.LastCheckpoint}");
         if (trainer.Best is { } best)
