@@ -1,6 +1,7 @@
 using GpuGan.Device;
 using GpuGan.Training;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace GpuGan.Tests.Training;
 
@@ -8,7 +9,7 @@ namespace GpuGan.Tests.Training;
 /// The finite-weights flag (issue 14): non-finite weights, BatchNorm statistics or Adam moments stop the run like a
 /// non-finite loss, and no checkpoint holding them is written.
 /// </summary>
-public class FiniteWeightsTests
+public class FiniteWeightsTests(ITestOutputHelper output)
 {
     /// <summary>A finished 2-iteration run whose checkpoint then has one tensor element replaced (saved again, CRC recomputed).</summary>
     static (string Dir, string Crafted) CraftedRun(TrainOptions o, Func<string, bool> pick, float value)
@@ -25,11 +26,13 @@ public class FiniteWeightsTests
         return (o.OutDir, path);
     }
 
-    static TrainResult Resume(TrainOptions o, string crafted)
+    TrainResult Resume(TrainOptions o, string crafted)
     {
         using var dev = ComputeDevice.CreateCpu();
         using var t = new GanTrainer(dev, o, TinyRun.Data(), Checkpoint.Load(crafted));
-        return t.Run(CancellationToken.None);
+        var r = t.Run(CancellationToken.None);
+        output.WriteLine(r.Message);
+        return r;
     }
 
     static void AssertEveryCheckpointFiniteExcept(string dir, string crafted)
