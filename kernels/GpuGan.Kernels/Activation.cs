@@ -27,7 +27,9 @@ public static class ActivationForward
         float v = x[i];
         y[i] = kind switch
         {
-            ActivationKind.Relu => v > 0f ? v : 0f,
+            // NaN propagates as in PyTorch: relu(NaN) = NaN (the test is written so NaN fails it),
+            // leaky_relu(NaN) = slope * NaN = NaN. Finite inputs (and -0, which maps to +0) are unchanged.
+            ActivationKind.Relu => v <= 0f ? 0f : v,
             ActivationKind.LeakyRelu => v > 0f ? v : slope * v,
             ActivationKind.Tanh => XMath.Tanh(v),
             ActivationKind.Sigmoid => 1f / (1f + XMath.Exp(-v)),
@@ -54,7 +56,9 @@ public static class ActivationBackward
         float o = y[i], g = dy[i];
         dx[i] = kind switch
         {
-            ActivationKind.Relu => o > 0f ? g : 0f,
+            // As PyTorch: threshold_backward is `y <= 0 ? 0 : dy`, so a NaN y passes dy through unchanged;
+            // leaky_relu_backward is `x > 0 ? dy : slope * dy`, so a NaN gives slope * dy (y has x's sign and NaN-ness).
+            ActivationKind.Relu => o <= 0f ? 0f : g,
             ActivationKind.LeakyRelu => o > 0f ? g : slope * g,
             ActivationKind.Tanh => g * (1f - o * o),
             ActivationKind.Sigmoid => g * o * (1f - o),

@@ -23,3 +23,23 @@ public static class Copy
         for (int i = range.Start(t); i < end; i++) y[i] = x[i];
     }
 }
+
+/// <summary>
+/// flag[0] |= bit when any x[i] is NaN or infinite (x - x is 0 only for finite x). One atomic OR per thread that
+/// found one; OR is order-independent, so the flag is deterministic.
+/// </summary>
+public static class NonFiniteFlag
+{
+    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<int> flag, int bit, ElementRange range)
+    {
+        int t = ThreadIndex.Global;
+        int end = range.End(t);
+        bool bad = false;
+        for (int i = range.Start(t); i < end; i++)
+        {
+            float v = x[i];
+            if (!(v - v == 0f)) bad = true;
+        }
+        if (bad) Atomic.Or(ref flag[0], bit);
+    }
+}

@@ -8,7 +8,8 @@ public sealed record Comparison(string What, double RelativeError, double MaxAbs
 {
     public bool Passed => Failure == null;
 
-    public static Comparison Of(string what, double[] actual, double[] expected, double tol, double floor = 0)
+    /// <summary>nanEqual: an expected NaN must be matched by a NaN (and is then left out); any other non-finite fails.</summary>
+    public static Comparison Of(string what, double[] actual, double[] expected, double tol, double floor = 0, bool nanEqual = false)
     {
         if (actual.Length != expected.Length)
             return new(what, double.PositiveInfinity, double.PositiveInfinity, 0, tol, $"{what}: length {actual.Length}, expected {expected.Length}");
@@ -16,7 +17,8 @@ public sealed record Comparison(string What, double RelativeError, double MaxAbs
         int worstAt = -1, nan = 0;
         for (int i = 0; i < actual.Length; i++)
         {
-            if (!double.IsFinite(actual[i])) { if (nan++ == 0) { worst = double.PositiveInfinity; worstAt = i; } continue; }
+            if (nanEqual && double.IsNaN(expected[i]) && double.IsNaN(actual[i])) continue;
+            if (!double.IsFinite(actual[i]) || (nanEqual && double.IsNaN(expected[i]))) { if (nan++ == 0) { worst = double.PositiveInfinity; worstAt = i; } continue; }
             double d = actual[i] - expected[i];
             num += d * d;
             den += expected[i] * expected[i];

@@ -31,6 +31,8 @@ public sealed record OpCase(string Name, OpKind Op)
     public bool Training { get; init; } = true;
     public bool Plane2d { get; init; }
     public ActivationFunction Act { get; init; }
+    /// <summary>Activation: every seventh input (from index 3) is NaN; outputs must be NaN where PyTorch's are.</summary>
+    public bool NaNInputs { get; init; }
     public float Slope { get; init; } = 0.2f;
     public LossFunction Loss { get; init; }
     public float Target { get; init; } = 1f;

@@ -112,6 +112,10 @@ public static class OpCases
         foreach (var (kind, slope, len) in new[] { (ActivationFunction.Relu, 0f, 37), (ActivationFunction.LeakyRelu, 0.2f, 101), (ActivationFunction.LeakyRelu, 0.01f, 5),
                      (ActivationFunction.Tanh, 0f, 63), (ActivationFunction.Sigmoid, 0f, 129), (ActivationFunction.Identity, 0f, 3), (ActivationFunction.Relu, 0f, 1) })
             all.Add(new($"act_{kind}{(kind == ActivationFunction.LeakyRelu ? $"_{slope}" : "")}_{len}", OpKind.Activation) { Act = kind, Slope = slope, Length = len });
+        // NaN in, NaN out, as PyTorch; the backward passes dy (ReLU) or slope * dy (leaky) at a NaN (issue 14).
+        // 37 elements: NaNs in whole SIMD vectors and in the scalar tail.
+        all.Add(new("act_Relu_nan_37", OpKind.Activation) { Act = ActivationFunction.Relu, Length = 37, NaNInputs = true, Gpu = true });
+        all.Add(new("act_LeakyRelu_0.2_nan_37", OpKind.Activation) { Act = ActivationFunction.LeakyRelu, Slope = 0.2f, Length = 37, NaNInputs = true, Gpu = true });
 
         // ---- GAN loss terms (mean over the batch; gradient of weight * mean)
         OpCase L(LossFunction k, float t, int n, float scale = 4f, float weight = 1f) =>

@@ -22,6 +22,15 @@ public abstract class OpProblem
     public abstract Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v);
 
     /// <summary>
+    /// Some inputs are NaN on purpose: the forward comparison takes NaN == NaN, the finite differences leave out
+    /// the NaN terms of L, and a NaN coordinate's gradient is <see cref="GradientAtNaN"/> instead.
+    /// </summary>
+    public virtual bool HasNaNInputs => false;
+
+    /// <summary>The gradient expected at a NaN input coordinate (finite differences cannot give it).</summary>
+    public virtual double GradientAtNaN(string operand, int index, double upstream) => double.NaN;
+
+    /// <summary>
     /// Runs forward (outputs poisoned with NaN first) and, when upstream is given, backward: input gradients
     /// poisoned with NaN, parameter gradients prefilled from paramGradPrefill.
     /// </summary>

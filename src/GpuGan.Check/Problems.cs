@@ -227,8 +227,22 @@ public sealed class ActivationProblem : OpProblem
         this.c = c;
         // relu / leaky: |x| >= 0.01 >> h (finite differences never straddle the kink)
         var x = c.Act is ActivationFunction.Relu or ActivationFunction.LeakyRelu ? AwayFromZero(rng, c.Length, 0.01, 3) : Uniform(rng, c.Length, -4, 4);
+        if (c.NaNInputs)
+            for (int i = 3; i < x.Length; i += 7) x[i] = float.NaN;
         Add("x", [c.Length], x, Role.Input);
     }
+
+    public override bool HasNaNInputs => c.NaNInputs;
+
+    // PyTorch: threshold_backward (ReLU) is `y <= 0 ? 0 : dy`, so dy passes at a NaN;
+    // leaky_relu_backward is `x > 0 ? dy : slope * dy`, so slope * dy.
+    public override double GradientAtNaN(string operand, int index, double upstream) => c.Act switch
+    {
+        ActivationFunction.Relu => upstream,
+        ActivationFunction.LeakyRelu => c.Slope * upstream,
+        ActivationFunction.Identity => upstream,
+        _ => double.NaN,
+    };
 
     public override string DifferentiatedOutput => "y";
     public override double ReferenceCost => c.Length;

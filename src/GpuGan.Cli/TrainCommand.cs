@@ -13,17 +13,18 @@ namespace GpuGan.Cli;
 public static class TrainCommand
 {
     static readonly OptionSpec Resume = new("resume", "PATH", "", "continue from a checkpoint file or a run folder (its latest checkpoint); a checkpoint outside RUN/checkpoints/ needs --out");
+    static readonly OptionSpec ResumePrevious = new("resume-previous", null, "", "with --resume RUN: when RUN's newest checkpoint is damaged, continue from the newest earlier one that loads and is finite");
     static readonly OptionSpec ForceNew = new("force-new", null, "", "start a new run in an --out folder that holds another run: deletes its checkpoints/, samples/, metrics.jsonl, loss.svg, config.json, profile.json and trace.json (nothing else)");
     static readonly OptionSpec Profile = new("profile", null, "", "profile iterations 3-22: per-kernel/per-layer table, OUT/profile.json and OUT/trace.json");
     internal static readonly OptionSpec HelpSpec = new("help", null, "", "show this help");
 
     // Every training option is a row of TrainOptionTable; the rest pick the device or what the command does.
     public static readonly OptionSpec[] Specs =
-        [.. TrainOptionTable.Rows.Select(r => r.Spec), .. DeviceOptions.Specs, Resume, ForceNew, Profile, HelpSpec];
+        [.. TrainOptionTable.Rows.Select(r => r.Spec), .. DeviceOptions.Specs, Resume, ResumePrevious, ForceNew, Profile, HelpSpec];
 
     // What a resumed run may change: run-control rows and the options that are no training option at all.
     static readonly string[] MayChangeOnResume =
-        [.. TrainOptionTable.Rows.Where(r => r.Kind == TrainOptionKind.RunControl).Select(r => r.Flag), .. DeviceOptions.Specs.Select(s => s.Name), Resume.Name, Profile.Name];
+        [.. TrainOptionTable.Rows.Where(r => r.Kind == TrainOptionKind.RunControl).Select(r => r.Flag), .. DeviceOptions.Specs.Select(s => s.Name), Resume.Name, ResumePrevious.Name, Profile.Name];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, CancellationToken stop)
     {
@@ -41,7 +42,7 @@ public static class TrainCommand
         {
             if (o.Has(ForceNew.Name))
                 throw new UsageException("train: --force-new starts a new run and cannot be combined with --resume");
-            (resume, string file) = CheckpointStore.Open(resumePath);
+            (resume, string file) = OpenForResume(resumePath, o.Has(ResumePrevious.Name), stdout);
             options = MergeResume(o, fromCli, resume.State.Options, file);
             resumedFolder = RunFolderOf(file);
         }
@@ -143,6 +144,34 @@ public static class TrainCommand
         string resume = RunFolder.HasCheckpoint(outDir) ? $"continue it with --resume {shown}, " : "";
         throw new UsageException($"train: {shown} already holds a run ({held}); {resume}start over with --force-new (deletes its checkpoints, samples and metrics), or pick another --out");
     }
+
+    /// <summary>
+    /// The checkpoint to resume from. A run folder whose newest checkpoint does not load (CheckpointException) is refused,
+    /// naming the newest earlier checkpoint that loads and holds only finite values; --resume-previous takes it. (A newest
+    /// checkpoint that loads but is not finite is resumed: the trainer's finite-weights flag stops it with exit code 3.)
+    /// </summary>
+    static (Checkpoint Checkpoint, string File) OpenForResume(string path, bool previous, TextWriter stdout)
+    {
+        string file = Checkpoint.Resolve(path);
+        string problem;
+        try { return (Checkpoint.Load(file), file); }
+        catch (CheckpointException e) when (Directory.Exists(path)) { problem = e.Message; }
+        string dir = Path.GetDirectoryName(file)!;
+        foreach (var earlier in Directory.GetFiles(dir, "checkpoint_*.gpugan").Where(f => f != file).OrderByDescending(f => f, StringComparer.Ordinal))
+        {
+            Checkpoint c;
+            try { c = Checkpoint.Load(earlier); }
+            catch (CheckpointException) { continue; }
+            if (NonFiniteTensor(c) != null) continue;
+            if (!previous)
+                throw new CheckpointException($"{problem}; the newest earlier checkpoint that loads and is finite is {earlier} (iteration {c.State.Iteration}): add --resume-previous to continue from it");
+            stdout.WriteLine($"{problem}; continuing from {earlier} (iteration {c.State.Iteration}) as --resume-previous asks");
+            return (c, earlier);
+        }
+        throw new CheckpointException($"{problem}; no earlier checkpoint in {dir} loads and is finite");
+    }
+
+    static string? NonFiniteTensor(Checkpoint c) => c.Tensors.FirstOrDefault(kv => !kv.Value.Data.All(float.IsFinite)).Key;
 
     static TrainOptions MergeResume(ParsedOptions o, TrainOptions cli, TrainOptions stored, string file)
     {

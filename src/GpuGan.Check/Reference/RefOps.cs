@@ -280,7 +280,8 @@ public static class RefOps
         return y;
     }
 
-    public static double Relu(double v) => v > 0 ? v : 0;
+    // NaN propagates as in PyTorch: relu(NaN) = NaN, leaky_relu(NaN) = NaN.
+    public static double Relu(double v) => v <= 0 ? 0 : v;
     public static double LeakyRelu(double v, double slope) => v > 0 ? v : slope * v;
     public static double Tanh(double v) => Math.Tanh(v);
     public static double Sigmoid(double v) => 1.0 / (1.0 + Math.Exp(-v));

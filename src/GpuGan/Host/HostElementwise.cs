@@ -100,9 +100,10 @@ public sealed unsafe class HostElementwise
                 for (; i + w <= e; i += w)
                 {
                     var v = Vector.Load(x + i);
-                    Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, Vector<float>.Zero).Store(y + i);
+                    // NaN propagates as in PyTorch (and the ILGPU kernel): the test is written so NaN fails it.
+                    Vector.ConditionalSelect(Vector.LessThanOrEqual(v, Vector<float>.Zero), Vector<float>.Zero, v).Store(y + i);
                 }
-                for (; i < e; i++) { float v = x[i]; y[i] = v > 0f ? v : 0f; }
+                for (; i < e; i++) { float v = x[i]; y[i] = v <= 0f ? 0f : v; }
                 break;
             case ActivationKind.LeakyRelu:
                 var vs = new Vector<float>(slope);
@@ -137,9 +138,10 @@ public sealed unsafe class HostElementwise
                 for (; i + w <= e; i += w)
                 {
                     var o = Vector.Load(y + i);
-                    Vector.ConditionalSelect(Vector.GreaterThan(o, Vector<float>.Zero), Vector.Load(dy + i), Vector<float>.Zero).Store(dx + i);
+                    // PyTorch's threshold_backward, `y <= 0 ? 0 : dy`: a NaN y passes dy through.
+                    Vector.ConditionalSelect(Vector.LessThanOrEqual(o, Vector<float>.Zero), Vector<float>.Zero, Vector.Load(dy + i)).Store(dx + i);
                 }
-                for (; i < e; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+                for (; i < e; i++) dx[i] = y[i] <= 0f ? 0f : dy[i];
                 break;
             case ActivationKind.LeakyRelu:
                 var vs = new Vector<float>(slope);

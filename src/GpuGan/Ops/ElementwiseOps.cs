@@ -41,6 +41,25 @@ public static class ElementwiseOps
             };
         }, OpVariant.GpuFamily, OpVariant.CpuFamily);
 
+    internal delegate void NonFiniteLaunch(ArrayView<float> x, int length, ArrayView<int> flag, int bit);
+
+    // Host SIMD devices run the CPU-family kernel: the check is a few reads per step, not worth its own variant.
+    internal static readonly OpVariants<NonFiniteLaunch> NonFiniteVariants = new OpVariants<NonFiniteLaunch>("NonFiniteFlag")
+        .Register(dev =>
+        {
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, int, ElementRange>(Kernels.NonFiniteFlag.Kernel);
+            return (x, length, flag, bit) =>
+            {
+                using var _ = dev.Launch("NonFiniteFlag", 0, 4.0 * length);
+                var r = dev.Range(length);
+                k(r.Threads, x, flag, bit, r);
+            };
+        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+
+    /// <summary>flag[0] |= bit on the device when any of x[0..length) is NaN or infinite; no host synchronization.</summary>
+    public static void FlagNonFinite(ComputeDevice dev, ArrayView<float> x, int length, ArrayView<int> flag, int bit) =>
+        NonFiniteVariants.For(dev)(x, length, flag, bit);
+
     public static void Fill(ComputeDevice dev, ArrayView<float> x, int length, float value) => FillVariants.For(dev)(x, length, value);
 
     public static void Copy(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, int length) => CopyVariants.For(dev)(x, y, length);

@@ -37,6 +37,14 @@ public sealed class GanTrainer : IDisposable
     readonly List<MetricsRecord> history = new();
     readonly CheckpointStore checkpoints;
     string? lastCheckpoint;
+    /// <summary>
+    /// Device flag: bit <see cref="DBit"/>, <see cref="GBit"/>, <see cref="EmaBit"/> set when a tensor of that network
+    /// (weights, BatchNorm statistics, optimizer moments) held a NaN or infinity after an update. Read only where the
+    /// trainer synchronizes anyway (logging, evaluation and checkpoint steps).
+    /// </summary>
+    IntTensor? nonFinite;
+    long lastFiniteCheck;
+    const int DBit = 1, GBit = 2, EmaBit = 4;
     readonly MnistClassifier? classifier;
     readonly QualityEvaluator? evaluator;
     readonly NoiseGenerator? evalNoise;
@@ -193,6 +201,7 @@ public sealed class GanTrainer : IDisposable
             if (Options.Loss == GanLossKind.Wgan)
                 using (dev.Section("optimizer.D.clip"))
                     foreach (var p in D.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
+            using (dev.Section("finite.D")) FlagNonFinite(DBit);
         }
 
         // (2) Update G: maximize log D(G(z)) (non-saturating; or the chosen loss's generator objective).
@@ -205,12 +214,52 @@ public sealed class GanTrainer : IDisposable
         var dFake = D.Backward(dLogits, inputGradient: true)!;
         G.Backward(dFake, inputGradient: false);
         using (dev.Section("optimizer.G.adam")) optG.Step();
-        if (Ema != null) using (dev.Section("ema.update")) Ema.Update();
+        using (dev.Section("finite.G")) FlagNonFinite(GBit);
+        if (Ema != null)
+        {
+            using (dev.Section("ema.update")) Ema.Update();
+            using (dev.Section("finite.G_ema")) FlagNonFinite(EmaBit);
+        }
         D.ParameterGradients = true;
 
         Iteration++;
         using (dev.HostSpan("copy.loss_stats_to_host")) return loss.ReadStats();
     }
+
+    IEnumerable<(string Name, Tensor Value)> TensorsOf(int bit) => bit switch
+    {
+        DBit => CheckpointStore.Tensors(D).Concat(optD.State),
+        GBit => CheckpointStore.Tensors(G).Concat(optG.State),
+        _ => Ema?.Tensors ?? [],
+    };
+
+    /// <summary>ORs bit into the device flag when any tensor of that network is not finite (kernels only, no sync).</summary>
+    void FlagNonFinite(int bit)
+    {
+        nonFinite ??= AllocateFlag();
+        foreach (var (_, t) in TensorsOf(bit))
+            ElementwiseOps.FlagNonFinite(dev, t.View, t.Length, nonFinite.View, bit);
+    }
+
+    IntTensor AllocateFlag()
+    {
+        var f = dev.AllocateInts(1);
+        f.CopyFrom([0]);
+        return f;
+    }
+
+    /// <summary>Reads the device flag (a synchronization): 0 while every checked tensor has stayed finite.</summary>
+    int ReadNonFinite() => nonFinite == null ? 0 : nonFinite.ToArray()[0];
+
+    static string NetworksOf(int bits) => string.Join(", ", new[] { (GBit, "G"), (DBit, "D"), (EmaBit, "G_ema") }
+        .Where(b => (bits & b.Item1) != 0).Select(b => b.Item2));
+
+    string LastGood => lastCheckpoint != null ? $"last good checkpoint: {lastCheckpoint}" : "no checkpoint had been written by this run";
+
+    string NonFiniteFailure(int bits) =>
+        $"non-finite values (NaN or infinity) in the weights, BatchNorm statistics or Adam moments of {NetworksOf(bits)}: " +
+        $"detected at iteration {Iteration}; checked every --log-every ({Options.LogEvery}) iterations and at checkpoints, so the first " +
+        $"non-finite step was at most {Math.Max(Iteration - lastFiniteCheck - 1, 0)} iterations earlier; stopped; {LastGood}";
 
     /// <summary>Trains until the iteration budget, a stop request or divergence.</summary>
     public TrainResult Run(CancellationToken stop, Action<TrainProgress>? progress = null)
@@ -224,10 +273,17 @@ public sealed class GanTrainer : IDisposable
         var windowClock = Stopwatch.StartNew();
         long windowStart = Iteration;
         double imagesPerIteration = (double)Options.BatchSize * Options.EffectiveDSteps;
+        // The starting state (a resumed checkpoint's) is checked too, read with the first iteration's.
+        FlagNonFinite(DBit);
+        FlagNonFinite(GBit);
+        if (Ema != null) FlagNonFinite(EmaBit);
+        lastFiniteCheck = Iteration;
         while (Iteration < TargetIterations)
         {
             if (stop.IsCancellationRequested)
             {
+                int bits = ReadNonFinite();
+                if (bits != 0) return Result(TrainOutcome.Diverged, clock, startIteration, NonFiniteFailure(bits));
                 SaveCheckpoint();
                 return Result(TrainOutcome.Interrupted, clock, startIteration, $"stopped at iteration {Iteration}; checkpoint {lastCheckpoint}");
             }
@@ -275,12 +331,26 @@ public sealed class GanTrainer : IDisposable
             if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
             {
                 string kept = lastCheckpoint != null ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint had been written yet";
+                int bits = ReadNonFinite();
+                if (bits != 0) kept = $"the weights, BatchNorm statistics or Adam moments of {NetworksOf(bits)} were non-finite too; {kept}";
                 failure = $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}";
                 return false;
             }
             OnIteration?.Invoke(Iteration, s);
             QualityFigures? quality = null, qualityEma = null;
             bool evaluating = evaluator != null && (Iteration % Options.EffectiveEvalEvery == 0 || Iteration == TargetIterations);
+            // The finite-weights flag is read where the trainer synchronizes anyway, and before anything is saved.
+            if (evaluating || Iteration % Options.LogEvery == 0 || Iteration == TargetIterations || Iteration % Options.CheckpointEvery == 0)
+            {
+                int bits;
+                using (dev.HostSpan("finite.read")) bits = ReadNonFinite();
+                if (bits != 0)
+                {
+                    failure = NonFiniteFailure(bits);
+                    return false;
+                }
+                lastFiniteCheck = Iteration;
+            }
             if (evaluating)
             {
                 using (dev.HostSpan("eval.quality"))
@@ -450,6 +520,7 @@ public sealed class GanTrainer : IDisposable
 
     public void Dispose()
     {
+        nonFinite?.Dispose();
         G.Dispose();
         D.Dispose();
         Ema?.Dispose();

@@ -67,6 +67,28 @@ public sealed class CliTests
         Assert.Equal(2 * 10 + 2, png.Height);  // 2 rows
     }
 
+    /// <summary>
+    /// Issue 14: a checkpoint with a NaN in G's BatchNorm statistics, resumed. The losses stay finite; before the
+    /// finite-weights flag the run finished with exit 0 and wrote a checkpoint holding the NaN.
+    /// </summary>
+    [Fact]
+    public void Resumed_non_finite_statistics_exit_3_and_no_checkpoint_holds_them()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "2", .. Tiny]).Code);
+        string ckpt = Checkpoint.Resolve(run);
+        var c = Checkpoint.Load(ckpt);
+        string name = c.Tensors.Keys.First(n => n.StartsWith("G.") && n.Contains("running_var"));
+        var tensors = c.Tensors.ToDictionary(kv => kv.Key, kv => (kv.Value.Shape, (float[])kv.Value.Data.Clone()));
+        tensors[name].Item2[0] = float.NaN;
+        new Checkpoint { State = c.State, Tensors = tensors }.Save(ckpt);
+
+        var r = Run("train", "--resume", run, "--iterations", "50", "--log-every", "10", "--device", "cpu");
+        AssertOneLineError(r, 3, "non-finite values (NaN or infinity) in the weights, BatchNorm statistics or Adam moments of G: detected at iteration 10; checked every --log-every (10) iterations and at checkpoints, so the first non-finite step was at most 7 iterations earlier");
+        Assert.Equal([ckpt], Directory.GetFiles(Path.Combine(run, "checkpoints"), "*.gpugan"));
+    }
+
     [Fact]
     public void Resume_refuses_changed_training_options()
     {
@@ -160,6 +182,32 @@ public sealed class CliTests
         File.WriteAllBytes(damaged, good[..(good.Length - 20)]);
         AssertOneLineError(Run("train", "--resume", run, "--device", "cpu"), 1, "corrupt or truncated");
         Assert.Equal(good, File.ReadAllBytes(ckpt));
+    }
+
+    /// <summary>Issue 14: a damaged newest checkpoint names the earlier one that loads and is finite; --resume-previous takes it.</summary>
+    [Fact]
+    public void Damaged_newest_checkpoint_names_the_earlier_good_one_and_resume_previous_takes_it()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]).Code);
+        string first = Checkpoint.Resolve(run);
+        byte[] good = File.ReadAllBytes(first);
+        // Iteration 2: finite but non-finite values, so not a candidate; iteration 3: damaged.
+        var c = Checkpoint.Load(first);
+        var tensors = c.Tensors.ToDictionary(kv => kv.Key, kv => (kv.Value.Shape, (float[])kv.Value.Data.Clone()));
+        tensors[tensors.Keys.First()].Item2[0] = float.NaN;
+        new Checkpoint { State = c.State with { Iteration = 2 }, Tensors = tensors }.Save(Path.Combine(run, "checkpoints", Checkpoint.FileName(2)));
+        string damaged = Path.Combine(run, "checkpoints", Checkpoint.FileName(3));
+        File.WriteAllBytes(damaged, good[..(good.Length - 20)]);
+
+        AssertOneLineError(Run("train", "--resume", run, "--iterations", "4", "--device", "cpu"), 1,
+            $"; the newest earlier checkpoint that loads and is finite is {first} (iteration 1): add --resume-previous to continue from it");
+        var r = Run("train", "--resume", run, "--resume-previous", "--iterations", "4", "--device", "cpu");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains($"continuing from {first} (iteration 1) as --resume-previous asks", r.Out);
+        Assert.Contains("iterations 1/4", r.Out);
+        Assert.Equal(4, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
     }
 }
 
