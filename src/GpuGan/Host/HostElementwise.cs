@@ -33,6 +33,20 @@ public sealed unsafe class HostElementwise
     }
 
     // x[0..length) = value
+    /// <summary>Whether any of x[0..length) is NaN or infinite (v - v is 0 exactly for finite v), on the calling thread.</summary>
+    public static bool AnyNonFinite(float* x, int length)
+    {
+        int i = 0, w = Vector<float>.Count;
+        for (; i + w <= length; i += w)
+        {
+            var v = *(Vector<float>*)(x + i);
+            if (!Vector.EqualsAll(v - v, Vector<float>.Zero)) return true;
+        }
+        for (; i < length; i++)
+            if (!float.IsFinite(x[i])) return true;
+        return false;
+    }
+
     public void Fill(float* x, int length, float value)
     {
         lock (pool) { a = x; this.length = length; this.value = value; Run(fill); }
