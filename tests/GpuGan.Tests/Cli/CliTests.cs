@@ -18,7 +18,7 @@ public sealed class CliTests
         return (code, o.ToString(), e.ToString());
     }
 
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     static void AssertOneLineError((int Code, string Out, string Err) r, int code, string mustContain)
     {
@@ -242,7 +242,7 @@ public sealed class ImageFolderTrainingTests
 
 public sealed class TrainProfileAndEpochsTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     [Fact]
     public void Train_with_profile_writes_the_profile_of_iterations_3_to_22()

@@ -7,7 +7,7 @@ namespace GpuGan.Tests.Cli;
 
 public sealed class DivergenceMessageTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     [Fact]
     public void A_diverged_run_says_so_once_and_exits_3()

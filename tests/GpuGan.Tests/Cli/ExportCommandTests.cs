@@ -13,7 +13,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>gpugan export --format safetensors, and gpugan sample --weights on what it wrote.</summary>
 public sealed class ExportCommandTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu", "--threads", "1"];
+    static readonly string[] Tiny = [.. TinyRun.CliOptions, "--threads", "1"];
 
     static string TrainedRun(string model, params string[] extra)
     {

@@ -9,7 +9,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>An option is one row of TrainOptionTable: the CLI, config.json and resume follow from it.</summary>
 public sealed class OptionTableTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     [Fact]
     public void Every_TrainOptions_property_has_one_row_and_every_row_one_flag()

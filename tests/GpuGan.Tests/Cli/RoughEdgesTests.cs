@@ -10,7 +10,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>What a new user hits first (issue 14): image formats, --threads, --device gpu, -h, profile folders, plurals.</summary>
 public sealed class RoughEdgesTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     static void AssertOneLineError((int Code, string Out, string Err) r, int code, string mustContain)
     {

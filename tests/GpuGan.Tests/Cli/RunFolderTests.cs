@@ -9,7 +9,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>A run folder belongs to one run (issue 14): a second run is refused, --force-new clears it, resume keeps it tidy.</summary>
 public sealed class RunFolderTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     static (int Code, string Out, string Err) Run(params string[] args)
     {

@@ -9,7 +9,7 @@ namespace GpuGan.Tests.Cli;
 /// <summary>gpugan train --model cdcgan28 and gpugan sample --class on a tiny run (8x8, labels 0-9).</summary>
 public sealed class SampleClassTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+    static readonly string[] Tiny = TinyRun.CliOptions;
 
     static string TrainedRun(string model = "cdcgan28")
     {

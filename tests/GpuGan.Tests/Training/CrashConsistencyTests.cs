@@ -23,10 +23,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output)
     const int Trials = 6;
     static readonly TimeSpan ChildLimit = TimeSpan.FromSeconds(30);
 
-    static readonly string[] Tiny =
-    [
-        "--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu", "--threads", "1",
-    ];
+    static readonly string[] Tiny = [.. TinyRun.CliOptions, "--threads", "1"];
 
     static readonly string[] Every =
         ["--checkpoint-every", "1", "--keep-checkpoints", "3", "--log-every", "1", "--sample-every", "1000", "--eval-every", "0"];

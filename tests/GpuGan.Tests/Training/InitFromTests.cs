@@ -12,7 +12,7 @@ namespace GpuGan.Tests.Training;
 /// <summary>train --init-g/--init-d: a run that starts from exported (PyTorch-named) weights, applied once, never on resume.</summary>
 public sealed class InitFromTests
 {
-    static readonly string[] Tiny = ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu", "--threads", "1"];
+    static readonly string[] Tiny = [.. TinyRun.CliOptions, "--threads", "1"];
 
     /// <summary>A 3-iteration tiny dcgan28 run exported: (folder with generator/discriminator.safetensors, the IDX data folder).</summary>
     static (string Export, string Data) Exported()

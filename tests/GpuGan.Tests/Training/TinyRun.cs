@@ -9,6 +9,10 @@ internal static class TinyRun
 {
     public const int Size = 8;
 
+    /// <summary>The same tiny model (and a small batch on the CPU) as `gpugan train` options, for command-line tests.</summary>
+    public static readonly string[] CliOptions =
+        ["--image-size", "8", "--g-width", "4", "--d-width", "4", "--latent", "8", "--batch-size", "8", "--device", "cpu"];
+
     public static ModelConfig Model => new("dcgan28", LatentSize: 8, Channels: 1, ImageSize: Size, GeneratorWidth: 4, DiscriminatorWidth: 4);
 
     public static TrainOptions Options(string outDir, long iterations) => new()
