@@ -1,3 +1,4 @@
+using GpuGan.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -67,21 +68,8 @@ public static class SampleGrid
             // PNG keeps them as text; JPEG and BMP have no such field, so those grids carry no labels.
             image.Metadata.GetPngMetadata().TextData.Add(new PngTextData(ClassesKeyword, string.Join(",", classes), "", ""));
         }
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        // Written beside the target and moved over it, so a reader never sees half a file; never left behind.
-        string temp = Path.Combine(dir, $".{Path.GetFileName(path)}.tmp");
-        try
-        {
-            image.Save(temp, encoder);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); }
-            catch (IOException) { /* the original failure is the one to report */ }
-            throw;
-        }
+        // Written beside the target and moved over it (AtomicFile), so a reader never sees half a file; never left behind.
+        AtomicFile.Write(path, fs => image.Save(fs, encoder));
     }
 
     static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round((v + 1f) * 127.5f), 0f, 255f);
