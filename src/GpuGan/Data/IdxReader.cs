@@ -90,8 +90,18 @@ public static class IdxReader
 
     private static byte[] ReadPayload(string path, Stream stream, int length, int headerBytes)
     {
-        var payload = new byte[length];
-        int got = ReadFully(stream, payload);
+        // The allocation follows the data, not the header: a raw file's size is checked first, and gzip data is read
+        // into a buffer that doubles as it fills, so a corrupt count costs at most twice what the file really holds.
+        if (stream is FileStream raw && raw.Length - headerBytes < length)
+            throw new DataException(path, $"truncated: header announces {length:N0} bytes of data after the {headerBytes}-byte header, found {raw.Length - headerBytes:N0}");
+        var payload = new byte[Math.Min(length, 1 << 20)];
+        int got = 0;
+        while (true)
+        {
+            got += ReadFully(stream, payload.AsSpan(got));
+            if (got < payload.Length || payload.Length == length) break;
+            Array.Resize(ref payload, (int)Math.Min(length, 2L * payload.Length));
+        }
         if (got < length)
             throw new DataException(path, $"truncated: header announces {length:N0} bytes of data after the {headerBytes}-byte header, found {got:N0}");
         Span<byte> extra = stackalloc byte[1];

@@ -1,5 +1,8 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace GpuGan.Data;
@@ -15,6 +18,19 @@ namespace GpuGan.Data;
 /// </summary>
 public static class ImageFolderReader
 {
+    /// <summary>Pixels an image may declare (2^25, e.g. 8192x4096 or a 24 Mpx photo). Decoders allocate for the
+    /// declared size before reading the data, so a few hundred bytes could otherwise ask for gigabytes.</summary>
+    public const long MaxPixels = 1L << 25;
+
+    // Only the formats the folder reader takes: ImageSharp goes by content, and its GIF, TIFF, TGA, WebP and PBM
+    // decoders (multi-frame ones among them) would otherwise read whatever a .png file really holds.
+    // Plain GC arrays instead of ImageSharp's unmanaged pool: each image is decoded once, and the memory a decode
+    // takes is then counted like the rest (the fuzz targets bound it).
+    private static readonly Configuration Formats = new(new PngConfigurationModule(), new JpegConfigurationModule(), new BmpConfigurationModule())
+    {
+        MemoryAllocator = new SixLabors.ImageSharp.Memory.SimpleGcMemoryAllocator(),
+    };
+
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg", ".bmp" };
 
     public static bool IsImageFile(string path) =>
@@ -124,7 +140,13 @@ public static class ImageFolderReader
     {
         try
         {
-            return Image.Load<TPixel>(file);
+            using var stream = File.OpenRead(file);
+            var info = Image.Identify(Formats, stream)
+                ?? throw new DataException(file, "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)");
+            if ((long)info.Width * info.Height > MaxPixels)
+                throw new DataException(file, $"image is {info.Width}x{info.Height}, over the {MaxPixels / 1_000_000.0:F1}-megapixel limit; downscale it first");
+            stream.Position = 0;
+            return Image.Load<TPixel>(Formats, stream);
         }
         catch (UnknownImageFormatException) { throw new DataException(file, "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)"); }
         catch (ImageFormatException e) { throw new DataException(file, $"corrupt image ({IdxReader.OneLine(e.Message)})"); }

@@ -77,8 +77,10 @@ public sealed class Checkpoint
             int version = r.ReadInt32();
             if (version != FormatVersion) throw new CheckpointException($"{path}: checkpoint format {version}, this GpuGan reads {FormatVersion}");
             int jsonLength = r.ReadInt32();
-            var state = JsonSerializer.Deserialize<TrainState>(r.ReadBytes(jsonLength), Json)
-                ?? throw new CheckpointException($"{path}: checkpoint has no run state");
+            // Lengths are checked against what is left before anything is allocated, so a corrupt length costs nothing.
+            long left = all.Length - 4 - r.BaseStream.Position;
+            if (jsonLength < 0 || jsonLength > left) throw new CheckpointException($"{path}: checkpoint's run state claims {jsonLength} bytes, {left} are left");
+            var state = ParseState(r.ReadBytes(jsonLength), path);
             int count = r.ReadInt32();
             if (count is < 0 or > MaxTensors) throw new CheckpointException($"{path}: checkpoint lists {count} tensors");
             var tensors = new Dictionary<string, (int[], float[])>(count);
@@ -90,10 +92,12 @@ public sealed class Checkpoint
                 var shape = new int[rank];
                 for (int i = 0; i < rank; i++) shape[i] = r.ReadInt32();
                 int length = r.ReadInt32();
-                long expect = shape.Aggregate(1L, (a, d) => a * d);
-                if (length != expect || length < 0) throw new CheckpointException($"{path}: tensor {name} holds {length} values for shape ({string.Join(", ", shape)})");
+                // Saturates above int.MaxValue, which no length can equal, so eight large dimensions cannot overflow.
+                long expect = shape.Any(d => d < 0) ? -1 : shape.Aggregate(1L, (a, d) => Math.Min(a * d, int.MaxValue + 1L));
+                if (length != expect || length < 0)
+                    throw new CheckpointException($"{path}: tensor {name} holds {length} values for shape ({string.Join(", ", shape)})");
+                if (length * 4L > all.Length - 4 - r.BaseStream.Position) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {name}");
                 var bytes = r.ReadBytes(length * 4);
-                if (bytes.Length != length * 4) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {name}");
                 var data = new float[length];
                 for (int i = 0; i < length; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
                 tensors[name] = (shape, data);
@@ -105,6 +109,27 @@ public sealed class Checkpoint
         {
             throw new CheckpointException($"{path}: checkpoint is malformed: {e.Message.Split('\n')[0]}");
         }
+    }
+
+    /// <summary>
+    /// The run state (the JSON a checkpoint carries; its options are what config.json holds), checked as a training run
+    /// checks its options, so a hand-edited or corrupt state is one error here rather than a failure later.
+    /// </summary>
+    internal static TrainState ParseState(byte[] json, string path)
+    {
+        TrainState state;
+        try { state = JsonSerializer.Deserialize<TrainState>(json, Json) ?? throw new CheckpointException($"{path}: checkpoint has no run state"); }
+        catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new CheckpointException($"{path}: checkpoint's run state is malformed: {e.Message.Split('\n')[0]}");
+        }
+        if (state.Options is null || state.Options.Model is null) throw new CheckpointException($"{path}: checkpoint's run state has no options");
+        try { state.Options.Validate(); }
+        catch (Exception e) when (e is TrainOptionException or ArgumentException)
+        {
+            throw new CheckpointException($"{path}: checkpoint's run options are invalid: {e.Message.Split('\n')[0]}");
+        }
+        return state;
     }
 
     /// <summary>A checkpoint file, or a run folder (its checkpoints/ folder's latest checkpoint).</summary>

@@ -377,7 +377,7 @@ public sealed class GanTrainer : IDisposable
                 var rec = new MetricsRecord(Iteration, sampler.State.Epoch, s.D, s.G, s.DOfX, s.DOfGzBeforeD, s.DOfGzAfterD, rate,
                     clock.Elapsed.TotalSeconds, quality, qualityEma);
                 history.Add(rec);
-                File.AppendAllText(Path.Combine(Options.OutDir, "metrics.jsonl"), JsonSerializer.Serialize(rec, JsonLine) + "\n");
+                File.AppendAllText(Path.Combine(Options.OutDir, "metrics.jsonl"), rec.ToJsonLine() + "\n");
                 var eta = rate > 0 ? TimeSpan.FromSeconds((TargetIterations - Iteration) * imagesPerIteration / rate) : TimeSpan.Zero;
                 progress?.Invoke(new TrainProgress(rec, TargetIterations, sampler.BatchesPerEpoch, eta));
             }
@@ -388,12 +388,6 @@ public sealed class GanTrainer : IDisposable
         }
         return true;
     }
-
-    static readonly JsonSerializerOptions JsonLine = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     TrainResult Result(TrainOutcome outcome, Stopwatch clock, long startIteration, string message, string? grid = null)
     {
@@ -411,14 +405,10 @@ public sealed class GanTrainer : IDisposable
         history.Clear();
         RunFolder.FilterMetrics(Options.OutDir, line =>
         {
-            try
-            {
-                var rec = JsonSerializer.Deserialize<MetricsRecord>(line, JsonLine);
-                if (rec == null || rec.Iteration > Iteration) return false;
-                history.Add(rec);
-                return true;
-            }
-            catch (JsonException) { return false; /* a torn last line from a killed run */ }
+            // A torn last line from a killed run does not parse and is dropped.
+            if (MetricsRecord.FromJsonLine(line) is not { } rec || rec.Iteration > Iteration) return false;
+            history.Add(rec);
+            return true;
         });
     }
 

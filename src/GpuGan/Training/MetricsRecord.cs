@@ -10,4 +10,20 @@ public sealed record MetricsRecord(
     /// metrics.jsonl, where it would repeat "quality" or "quality_ema".</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public QualityFigures? Sampling => QualityEma ?? Quality;
+
+    static readonly System.Text.Json.JsonSerializerOptions JsonLine = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The record as one line of metrics.jsonl (snake_case, absent figures left out).</summary>
+    public string ToJsonLine() => System.Text.Json.JsonSerializer.Serialize(this, JsonLine);
+
+    /// <summary>A line of metrics.jsonl, or null when it is not one (malformed, or torn by a kill mid-append).</summary>
+    public static MetricsRecord? FromJsonLine(string line)
+    {
+        try { return System.Text.Json.JsonSerializer.Deserialize<MetricsRecord>(line, JsonLine); }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
 }
