@@ -13,5 +13,5 @@ public sealed record CaseResult(OpCase Case, int Seed, ErrorSummary? Forward, Er
 
     /// <summary>A case whose run threw (a kernel a backend rejected, a device error): a failure, not a crash.</summary>
     public static CaseResult Threw(OpCase c, int seed, Exception e, double seconds) =>
-        new(c, seed, null, null, [$"threw {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}"], seconds);
+        new(c, seed, null, null, [$"threw {e.GetType().Name}: {GpuGan.Text.OneLine.FirstOf(e.Message)}"], seconds);
 }

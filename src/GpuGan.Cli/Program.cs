@@ -78,11 +78,11 @@ public static class Program
         }
     }
 
-    static string ComputeDeviceMessage(Exception e) => e.Message.Split('\n')[0].Trim();
+    static string ComputeDeviceMessage(Exception e) => GpuGan.Text.OneLine.FirstOf(e.Message);
 
     static int Fail(TextWriter stderr, string message, int code)
     {
-        stderr.WriteLine($"gpugan: error: {message.Split('\n')[0].Trim()}");
+        stderr.WriteLine($"gpugan: error: {GpuGan.Text.OneLine.FirstOf(message)}");
         return code;
     }
 }

@@ -70,8 +70,8 @@ public static class IdxReader
         catch (FileNotFoundException) { throw new DataException(path, "file not found"); }
         catch (DirectoryNotFoundException) { throw new DataException(path, "file not found"); }
         catch (UnauthorizedAccessException) { throw new DataException(path, "permission denied"); }
-        catch (InvalidDataException e) { throw new DataException(path, $"corrupt gzip data ({OneLine(e.Message)})", e); }
-        catch (IOException e) { throw new DataException(path, $"read error ({OneLine(e.Message)})", e); }
+        catch (InvalidDataException e) { throw new DataException(path, $"corrupt gzip data ({Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)})", e); }
+        catch (IOException e) { throw new DataException(path, $"read error ({Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)})", e); }
     }
 
     private static void ReadHeader(string path, Stream stream, Span<byte> header, string kind)
@@ -122,6 +122,4 @@ public static class IdxReader
         }
         return total;
     }
-
-    internal static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

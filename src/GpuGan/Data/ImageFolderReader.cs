@@ -5,6 +5,8 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
+using GpuGan.Text;
+
 namespace GpuGan.Data;
 
 /// <summary>
@@ -106,8 +108,8 @@ public static class ImageFolderReader
             }
             return (files, labels.ToArray(), classFolders.Count);
         }
-        catch (UnauthorizedAccessException e) { throw new DataException(folder, $"permission denied ({IdxReader.OneLine(e.Message)})"); }
-        catch (IOException e) { throw new DataException(folder, $"cannot list the folder ({IdxReader.OneLine(e.Message)})"); }
+        catch (UnauthorizedAccessException e) { throw new DataException(folder, $"permission denied ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"); }
+        catch (IOException e) { throw new DataException(folder, $"cannot list the folder ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"); }
     }
 
     private static void DecodeGray(string file, int size, bool resize, Span<byte> destination)
@@ -149,13 +151,13 @@ public static class ImageFolderReader
             return Image.Load<TPixel>(Formats, stream);
         }
         catch (UnknownImageFormatException) { throw new DataException(file, "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)"); }
-        catch (ImageFormatException e) { throw new DataException(file, $"corrupt image ({IdxReader.OneLine(e.Message)})"); }
+        catch (ImageFormatException e) { throw new DataException(file, $"corrupt image ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"); }
         catch (UnauthorizedAccessException) { throw new DataException(file, "permission denied"); }
-        catch (IOException e) { throw new DataException(file, $"read error ({IdxReader.OneLine(e.Message)})"); }
+        catch (IOException e) { throw new DataException(file, $"read error ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"); }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or IndexOutOfRangeException)
         {
             // Decoders can fail on malformed input in ways other than ImageFormatException.
-            throw new DataException(file, $"corrupt image ({IdxReader.OneLine(e.Message)})");
+            throw new DataException(file, $"corrupt image ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})");
         }
     }
 

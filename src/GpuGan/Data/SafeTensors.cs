@@ -153,7 +153,7 @@ public static class SafeTensors
         foreach (var e in entries)
         {
             if (e.Dtype is not ("F32" or "I64"))
-                throw new DataException(path, $"tensor {Printable(e.Name)} has dtype {e.Dtype}; GpuGan reads F32 and I64");
+                throw new DataException(path, $"tensor {Text.OneLine.Quote(e.Name)} has dtype {e.Dtype}; GpuGan reads F32 and I64");
         }
         // Every range is inside the file now: each tensor's memory is at most its share of the file.
         foreach (var e in entries)
@@ -249,12 +249,12 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new DataException(path, $"safetensors header is malformed: {FirstLine(e.Message)}");
+            throw new DataException(path, $"safetensors header is malformed: {Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)}");
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             // Invalid UTF-8 in a name surfaces from Utf8JsonReader.GetString as InvalidOperationException.
-            throw new DataException(path, $"safetensors header is malformed: {FirstLine(e.Message)}");
+            throw new DataException(path, $"safetensors header is malformed: {Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)}");
         }
 
         // The data is the tensors back to back: sorted by offset, each starts where the previous ended, the first
@@ -265,11 +265,11 @@ public static class SafeTensors
         foreach (var e in sorted)
         {
             if (e.Begin < expected)
-                throw new DataException(path, $"tensors {Printable(previous!)} and {Printable(e.Name)} overlap (bytes [{e.Begin}, {expected}) of the data)");
+                throw new DataException(path, $"tensors {Text.OneLine.Quote(previous!)} and {Text.OneLine.Quote(e.Name)} overlap (bytes [{e.Begin}, {expected}) of the data)");
             if (e.Begin > expected)
                 throw new DataException(path, previous == null
-                    ? $"{e.Begin} bytes before the first tensor ({Printable(e.Name)}) belong to no tensor"
-                    : $"{e.Begin - expected} bytes between tensors {Printable(previous)} and {Printable(e.Name)} belong to no tensor");
+                    ? $"{e.Begin} bytes before the first tensor ({Text.OneLine.Quote(e.Name)}) belong to no tensor"
+                    : $"{e.Begin - expected} bytes between tensors {Text.OneLine.Quote(previous)} and {Text.OneLine.Quote(e.Name)} belong to no tensor");
             expected = e.End;
             previous = e.Name;
         }
@@ -280,7 +280,7 @@ public static class SafeTensors
 
     static Entry ParseEntry(string path, string name, JsonElement e, long dataLength)
     {
-        string shown = Printable(name);
+        string shown = Text.OneLine.Quote(name);
         if (e.ValueKind != JsonValueKind.Object) throw new DataException(path, $"tensor {shown}: header entry is a JSON {Kind(e)}, not an object");
         JsonElement Field(string field, JsonValueKind kind)
         {
@@ -291,7 +291,7 @@ public static class SafeTensors
         }
         string dtype = Field("dtype", JsonValueKind.String).GetString()!;
         if (!DtypeSizes.TryGetValue(dtype, out int elementSize))
-            throw new DataException(path, $"tensor {shown} has unknown dtype '{Printable(dtype)}'");
+            throw new DataException(path, $"tensor {shown} has unknown dtype '{Text.OneLine.Quote(dtype)}'");
 
         var shapeJson = Field("shape", JsonValueKind.Array);
         int rank = shapeJson.GetArrayLength();
@@ -358,8 +358,8 @@ public static class SafeTensors
                     if (stack.Count == 1) tensor = name;
                     if (stack.Peek() is { } seen && !seen.Add(name))
                         throw new DataException(path, stack.Count == 1
-                            ? $"tensor name '{Printable(name)}' appears twice in the header"
-                            : $"tensor {Printable(tensor ?? "")}: field '{Printable(name)}' appears twice in the header");
+                            ? $"tensor name '{Text.OneLine.Quote(name)}' appears twice in the header"
+                            : $"tensor {Text.OneLine.Quote(tensor ?? "")}: field '{Text.OneLine.Quote(name)}' appears twice in the header");
                     break;
             }
         }
@@ -374,16 +374,6 @@ public static class SafeTensors
         JsonValueKind.True or JsonValueKind.False => "boolean",
         _ => "null",
     };
-
-    /// <summary>A name from the file as one short printable line.</summary>
-    internal static string Printable(string s)
-    {
-        var b = new StringBuilder();
-        foreach (char c in s.Length > 80 ? s[..80] : s) b.Append(char.IsControl(c) ? '?' : c);
-        return s.Length > 80 ? b + "..." : b.ToString();
-    }
-
-    static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
     /// <summary>Shape text "(2, 3)" (for messages).</summary>
     public static string ShapeText(IEnumerable<int> shape) => string.Create(CultureInfo.InvariantCulture, $"({string.Join(", ", shape)})");

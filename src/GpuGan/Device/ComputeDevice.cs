@@ -146,7 +146,7 @@ public sealed class ComputeDevice : IDisposable
         catch (Exception e) when (spec.Kind == DeviceKind.Auto)
         {
             // no GPU runtime at all: the CPU is the answer
-            return WithReason(CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels), $"GPU runtimes could not be queried: {FirstLine(e.Message)}");
+            return WithReason(CreateCpu(cpuThreads, profiling, cpuKernels: cpuKernels), $"GPU runtimes could not be queried: {GpuGan.Text.OneLine.FirstOf(e.Message)}");
         }
 
         try
@@ -187,7 +187,7 @@ public sealed class ComputeDevice : IDisposable
         catch (Exception e)
         {
             context.Dispose();
-            throw new DeviceException($"--device {spec}: could not start the accelerator: {FirstLine(e.Message)}", e);
+            throw new DeviceException($"--device {spec}: could not start the accelerator: {GpuGan.Text.OneLine.FirstOf(e.Message)}", e);
         }
     }
 
@@ -228,7 +228,7 @@ public sealed class ComputeDevice : IDisposable
         }
         catch (Exception e)
         {
-            list.Add(new DeviceReport("-", "GPU runtimes", "-", 0, 0, 0, false, false, $"could not be queried: {FirstLine(e.Message)}"));
+            list.Add(new DeviceReport("-", "GPU runtimes", "-", 0, 0, 0, false, false, $"could not be queried: {GpuGan.Text.OneLine.FirstOf(e.Message)}"));
         }
         // Always say why CUDA is not in the list: the driver's own answer, asked directly.
         if (!list.Any(r => r.Id.StartsWith("cuda:", StringComparison.Ordinal)))
@@ -245,12 +245,6 @@ public sealed class ComputeDevice : IDisposable
         if (automatic && d.DeviceType != CLDeviceType.CL_DEVICE_TYPE_GPU)
             return "not a GPU: CPU OpenCL devices are only used when asked for with --device opencl:N";
         return null;
-    }
-
-    internal static string FirstLine(string s)
-    {
-        int nl = s.IndexOfAny(['\r', '\n']);
-        return nl < 0 ? s : s[..nl];
     }
 
     /// <summary>Allocates a tensor. Running out of device memory is one line naming the device, the request and what was free.</summary>

@@ -80,7 +80,7 @@ public static class StateDict
         }
         var expected = entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         if (file.Tensors.Keys.Where(n => !expected.Contains(n)).Order(StringComparer.Ordinal).FirstOrDefault() is { } extra)
-            throw new DataException(path, $"tensor {SafeTensors.Printable(extra)} is not part of {what} (weights of another model, size or network?)");
+            throw new DataException(path, $"tensor {Text.OneLine.Quote(extra)} is not part of {what} (weights of another model, size or network?)");
         foreach (var e in entries)
         {
             var t = file.Tensors[e.Name];

@@ -16,7 +16,7 @@ public static class Warnings
         return new Scope(() => Sink.Value = previous);
     }
 
-    public static void Write(string message) => (Sink.Value ?? Console.Error).WriteLine($"gpugan: warning: {message.Split('\n')[0].Trim()}");
+    public static void Write(string message) => (Sink.Value ?? Console.Error).WriteLine($"gpugan: warning: {Text.OneLine.FirstOf(message)}");
 
     sealed class Scope(Action restore) : IDisposable
     {

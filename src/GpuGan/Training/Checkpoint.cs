@@ -23,6 +23,8 @@ public sealed class Checkpoint
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // A null where the C# type has none ("outDir": null in a hand-edited state) is a JSON error, not a crash later.
+        RespectNullableAnnotations = true,
     };
 
     public required TrainState State { get; init; }
@@ -88,26 +90,26 @@ public sealed class Checkpoint
             {
                 string name = r.ReadString();
                 int rank = r.ReadInt32();
-                if (rank is < 0 or > 8) throw new CheckpointException($"{path}: tensor {name} has rank {rank}");
+                if (rank is < 0 or > 8) throw new CheckpointException($"{path}: tensor {Text.OneLine.Quote(name)} has rank {rank}");
                 var shape = new int[rank];
                 for (int i = 0; i < rank; i++) shape[i] = r.ReadInt32();
                 int length = r.ReadInt32();
                 // Saturates above int.MaxValue, which no length can equal, so eight large dimensions cannot overflow.
                 long expect = shape.Any(d => d < 0) ? -1 : shape.Aggregate(1L, (a, d) => Math.Min(a * d, int.MaxValue + 1L));
                 if (length != expect || length < 0)
-                    throw new CheckpointException($"{path}: tensor {name} holds {length} values for shape ({string.Join(", ", shape)})");
-                if (length * 4L > all.Length - 4 - r.BaseStream.Position) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {name}");
+                    throw new CheckpointException($"{path}: tensor {Text.OneLine.Quote(name)} holds {length} values for shape ({string.Join(", ", shape)})");
+                if (length * 4L > all.Length - 4 - r.BaseStream.Position) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {Text.OneLine.Quote(name)}");
                 var bytes = r.ReadBytes(length * 4);
                 var data = new float[length];
                 for (int i = 0; i < length; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
-                tensors[name] = (shape, data);
+                if (!tensors.TryAdd(name, (shape, data))) throw new CheckpointException($"{path}: tensor {Text.OneLine.Quote(name)} appears twice");
             }
             return new Checkpoint { State = state, Tensors = tensors };
         }
         catch (CheckpointException) { throw; }
         catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException or NotSupportedException)
         {
-            throw new CheckpointException($"{path}: checkpoint is malformed: {e.Message.Split('\n')[0]}");
+            throw new CheckpointException($"{path}: checkpoint is malformed: {Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)}");
         }
     }
 
@@ -121,13 +123,13 @@ public sealed class Checkpoint
         try { state = JsonSerializer.Deserialize<TrainState>(json, Json) ?? throw new CheckpointException($"{path}: checkpoint has no run state"); }
         catch (Exception e) when (e is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            throw new CheckpointException($"{path}: checkpoint's run state is malformed: {e.Message.Split('\n')[0]}");
+            throw new CheckpointException($"{path}: checkpoint's run state is malformed: {Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)}");
         }
         if (state.Options is null || state.Options.Model is null) throw new CheckpointException($"{path}: checkpoint's run state has no options");
         try { state.Options.Validate(); }
         catch (Exception e) when (e is TrainOptionException or ArgumentException)
         {
-            throw new CheckpointException($"{path}: checkpoint's run options are invalid: {e.Message.Split('\n')[0]}");
+            throw new CheckpointException($"{path}: checkpoint's run options are invalid: {Text.OneLine.Of(e.Message, Text.OneLine.ParserMessageMax)}");
         }
         return state;
     }

@@ -41,12 +41,10 @@ public sealed class CheckpointStore(string runFolder, int keep)
             string newest = Directory.Exists(Folder)
                 ? Directory.GetFiles(Folder, "checkpoint_*.gpugan").Where(f => f != path).Order(StringComparer.Ordinal).LastOrDefault() ?? "none"
                 : "none";
-            throw new IOException($"{path} was not written ({OneLine(e.Message)}); the newest checkpoint on disk is {newest}", e);
+            throw new IOException($"{path} was not written ({GpuGan.Text.OneLine.Of(e.Message).TrimEnd('.')}); the newest checkpoint on disk is {newest}", e);
         }
         return path;
     }
-
-    static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 
     /// <summary>A checkpoint file, or a run folder's latest checkpoint, read and CRC-checked.</summary>
     public static (Checkpoint Checkpoint, string File) Open(string fileOrRunFolder)

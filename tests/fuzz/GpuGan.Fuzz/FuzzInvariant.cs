@@ -27,8 +27,8 @@ public static class FuzzInvariant
         }
         catch (Exception e) when (target.Errors.Contains(e.GetType()))
         {
-            if (string.IsNullOrWhiteSpace(e.Message) || e.Message.Contains('\n') || e.Message.Contains('\r'))
-                throw new FuzzFindingException($"{target.Name}: the {e.GetType().Name} is not one line: {e.Message}", e);
+            if (!GpuGan.Text.OneLine.Is(e.Message))
+                throw new FuzzFindingException($"{target.Name}: the {e.GetType().Name} is not one printable line: {GpuGan.Text.OneLine.Of(e.Message)}", e);
             message = e.Message;
             accepted = false;
         }
@@ -40,5 +40,5 @@ public static class FuzzInvariant
     }
 }
 
-/// <summary>A reader broke its promise (a message that is not one line, an allocation over the bound).</summary>
+/// <summary>A reader broke its promise (a message that is not one printable line, an allocation over the bound).</summary>
 public sealed class FuzzFindingException(string message, Exception? inner = null) : Exception(message, inner);
