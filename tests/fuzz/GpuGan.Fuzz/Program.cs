@@ -34,8 +34,9 @@ switch (args[0])
             catch (Exception e)
             {
                 findings++;
-                Console.WriteLine($"{Path.GetFileName(file)}: FINDING {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
-                Console.WriteLine(e.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains("GpuGan"))?.Trim());
+                var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
+                Console.WriteLine($"{Path.GetFileName(file)}: FINDING {inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")}");
+                foreach (var frame in (inner.StackTrace ?? "").Split('\n').Take(3)) Console.WriteLine("    " + frame.Trim());
             }
         }
         if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
