@@ -130,6 +130,17 @@ public sealed class RoughEdgesTests
     public void Device_gpu_is_refused_listing_the_device_names(string name) =>
         AssertOneLineError(Run("train", "--device", name), 1, $"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N]");
 
+    [Theory]
+    [InlineData("cl")]
+    [InlineData("CL:1")]
+    public void Device_cl_is_refused_naming_the_one_spelling_of_opencl(string name)
+    {
+        var e = Assert.Throws<GpuGan.Device.DeviceException>(() => GpuGan.Device.DeviceSpec.Parse(name));
+        Assert.Equal($"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N] (OpenCL is spelled opencl)", e.Message);
+        Assert.Equal(new GpuGan.Device.DeviceSpec(GpuGan.Device.DeviceKind.OpenCL, 1), GpuGan.Device.DeviceSpec.Parse("OpenCL:1"));
+        AssertOneLineError(Run("train", "--device", name), 1, $"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N] (OpenCL is spelled opencl)");
+    }
+
     /// <summary>The commands 'gpugan --help' lists, read from its text.</summary>
     static List<string> ListedCommands()
     {
