@@ -105,6 +105,24 @@ public sealed class RoughEdgesTests
         AssertOneLineError(Run("profile", "--threads", "0", "--out", Path.Combine(TinyRun.TempDir(), "p")), 2, "--threads '0': expected an integer >= 1");
     }
 
+    /// <summary>
+    /// Every --threads is capped by one function: the bench (not referenced here: it pulls in TorchSharp) parses its
+    /// --threads through DeviceOptions.ParseThreads like train and profile, and no source reads the option any other way.
+    /// </summary>
+    [Fact]
+    public void Every_threads_option_goes_through_the_one_capping_function()
+    {
+        string root = Export.Python.RepoRoot;
+        var readers = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\.Int\(\s*(""threads""|Threads\.Name|DeviceOptions\.Threads\.Name)"))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order().ToList();
+        Assert.Equal(["src/GpuGan/Options/DeviceOptions.cs"], readers);
+        string bench = File.ReadAllText(Path.Combine(root, "src", "GpuGan.Bench", "BenchOptions.cs"));
+        Assert.Contains("Threads = DeviceOptions.ParseThreads(o)", bench);
+        Assert.Contains(@"new(""threads"",", bench);   // the bench still has the option it caps
+    }
+
     static string CaptureOf(Action action)
     {
         var w = new StringWriter();
