@@ -42,6 +42,7 @@ public static class TrainCommand
         {
             if (o.Has(ForceNew.Name))
                 throw new UsageException("train: --force-new starts a new run and cannot be combined with --resume");
+            RefuseRunWithoutCheckpoint(resumePath);
             (resume, string file) = OpenForResume(resumePath, o.Has(ResumePrevious.Name), stdout);
             options = MergeResume(o, fromCli, resume.State.Options, file);
             resumedFolder = RunFolderOf(file);
@@ -141,8 +142,22 @@ public static class TrainCommand
             return;
         }
         string shown = o.String("out") ?? outDir;
+        if (RunFolder.DescribeRunWithoutCheckpoint(outDir) is { } files)
+            throw new UsageException($"train: {shown} holds a run that stopped before its first checkpoint ({files}, no checkpoint), so there is nothing to resume; " +
+                "start over with --force-new (deletes its metrics, samples and config), or pick another --out");
         string resume = RunFolder.HasCheckpoint(outDir) ? $"continue it with --resume {shown}, " : "";
         throw new UsageException($"train: {shown} already holds a run ({held}); {resume}start over with --force-new (deletes its checkpoints, samples and metrics), or pick another --out");
+    }
+
+    /// <summary>
+    /// --resume of a run folder that a run killed before its first checkpoint left (metrics and config, no checkpoint):
+    /// refused in one line that says what works instead, rather than "no checkpoint_*.gpugan in ...".
+    /// </summary>
+    static void RefuseRunWithoutCheckpoint(string path)
+    {
+        if (RunFolder.DescribeRunWithoutCheckpoint(path) is not { } files) return;
+        throw new UsageException($"train: --resume {path}: the run there stopped before its first checkpoint ({files}, no checkpoint), so there is nothing to resume; " +
+            $"start it over with --out {path} --force-new");
     }
 
     /// <summary>

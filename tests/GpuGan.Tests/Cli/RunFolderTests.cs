@@ -51,8 +51,41 @@ public sealed class RunFolderTests
         string noCheckpoint = TinyRun.TempDir();
         File.WriteAllText(Path.Combine(noCheckpoint, "metrics.jsonl"), "");
         var r2 = Run(["train", "--data", data, "--out", noCheckpoint, "--iterations", "1", .. Tiny]);
-        AssertOneLineError(r2, 2, "already holds a run (metrics.jsonl; no checkpoint); start over with --force-new");
+        AssertOneLineError(r2, 2, $"train: {noCheckpoint} holds a run that stopped before its first checkpoint (metrics.jsonl, no checkpoint), so there is nothing to resume; start over with --force-new");
         Assert.DoesNotContain("--resume", r2.Err);
+    }
+
+    /// <summary>A run killed before its first checkpoint leaves config.json and metrics.jsonl: both commands say what works.</summary>
+    [Fact]
+    public void A_run_killed_before_its_first_checkpoint_names_force_new_not_resume()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "killed");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "2", "--log-every", "1", .. Tiny]).Code);
+        Directory.Delete(Path.Combine(run, "checkpoints"), recursive: true);   // as if killed before the first checkpoint
+        string configBefore = File.ReadAllText(Path.Combine(run, "config.json"));
+
+        var again = Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]);
+        AssertOneLineError(again, 2, $"train: {run} holds a run that stopped before its first checkpoint (config.json and metrics.jsonl, no checkpoint), " +
+            "so there is nothing to resume; start over with --force-new (deletes its metrics, samples and config), or pick another --out");
+        Assert.DoesNotContain("--resume", again.Err);
+        Assert.DoesNotContain("device:", again.Out);
+
+        var resume = Run("train", "--resume", run, "--iterations", "3", "--device", "cpu");
+        AssertOneLineError(resume, 2, $"train: --resume {run}: the run there stopped before its first checkpoint (config.json and metrics.jsonl, no checkpoint), " +
+            $"so there is nothing to resume; start it over with --out {run} --force-new");
+        Assert.Equal(configBefore, File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal([1L, 2], MetricIterations(run));
+
+        // What the messages name works.
+        var fresh = Run(["train", "--data", data, "--out", run, "--iterations", "1", "--force-new", .. Tiny]);
+        Assert.True(fresh.Code == 0, fresh.Err);
+        Assert.Equal(1, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
+
+        // An empty checkpoints/ folder is no checkpoint either.
+        Directory.Delete(Path.Combine(run, "checkpoints"), recursive: true);
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        AssertOneLineError(Run("train", "--resume", run, "--device", "cpu"), 2, "stopped before its first checkpoint");
     }
 
     [Fact]
