@@ -48,6 +48,9 @@ public static class TrainCommand
             resumedFolder = RunFolderOf(file);
         }
         options.Validate();
+        // An --out that cannot be a folder (a file; under a file; not writable) is reported before any work.
+        if (OutputPath.FolderProblem(options.OutDir) is { } problem)
+            throw new UsageException($"train: {(o.Has("out") ? "--out " : "run folder ")}{o.String("out") ?? options.OutDir} {problem}");
         // A run folder belongs to one run: a new run (or a resumed one moved to another --out) refuses a folder that holds
         // another run, before a device is created or the data loaded.
         if (resumedFolder == null || !SamePath(resumedFolder, options.OutDir))

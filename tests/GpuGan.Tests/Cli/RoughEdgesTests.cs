@@ -244,4 +244,29 @@ public sealed class RoughEdgesTests
         Assert.True(s.Code == 0, s.Err);
         Assert.StartsWith("wrote 1 sample of G from", s.Out);
     }
+
+    /// <summary>
+    /// sample --out, profile --out and classifier train --out that cannot be written are refused in one line before any
+    /// work: the checkpoint or data given does not exist, so a check made after loading it would report that instead.
+    /// </summary>
+    [Fact]
+    public void Outputs_that_cannot_be_written_are_refused_before_any_work()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        string under = Path.Combine(file, "sub");
+        AssertOneLineError(Run("sample", "--checkpoint", "/nonexistent/run", "--out", Path.Combine(under, "grid.png"), "--device", "gpu"), 2,
+            $"sample: --out {Path.Combine(under, "grid.png")} cannot be created: {file} is a file, not a folder");
+        AssertOneLineError(Run("profile", "--out", file, "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"profile: --out {file} is a file; give a folder");
+        AssertOneLineError(Run("profile", "--out", under, "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"profile: --out {under} cannot be created: {file} is a file, not a folder");
+        AssertOneLineError(Run("classifier", "train", "--out", Path.Combine(under, "c.safetensors"), "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"classifier train: --out {Path.Combine(under, "c.safetensors")} cannot be created: {file} is a file, not a folder");
+        string folder = TinyRun.TempDir();
+        AssertOneLineError(Run("classifier", "train", "--out", folder, "--data", "/nonexistent/train.idx"), 2,
+            $"classifier train: --out {folder} is a folder; give a file name");
+        Assert.Equal("", File.ReadAllText(file));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
 }

@@ -221,4 +221,28 @@ public sealed class RunFolderTests
         Assert.Equal("iteration 30 in checkpoints/", RunFolder.DescribeRun(dir));
         Assert.True(RunFolder.HasCheckpoint(dir));
     }
+
+    /// <summary>
+    /// An --out that cannot be a run folder is refused in one line before any work: the data path and the device name
+    /// given are both bad, so a check made after loading either would report that instead.
+    /// </summary>
+    [Fact]
+    public void An_out_that_cannot_be_a_folder_is_refused_before_the_device_and_the_data()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        string[] late = ["--data", "/nonexistent/train.idx", "--device", "gpu", "--iterations", "1"];
+        var r = Run(["train", "--out", file, .. late]);
+        AssertOneLineError(r, 2, $"train: --out {file} is a file; give a folder");
+        Assert.Equal("", r.Out);
+        r = Run(["train", "--out", Path.Combine(file, "sub"), .. late]);
+        AssertOneLineError(r, 2, $"train: --out {Path.Combine(file, "sub")} cannot be created: {file} is a file, not a folder");
+        Assert.Equal("", File.ReadAllText(file));
+        if (OperatingSystem.IsLinux())   // /proc takes no new files, even for root
+            AssertOneLineError(Run(["train", "--out", "/proc/gpugan-run", .. late]), 2, "train: --out /proc/gpugan-run cannot be written: /proc takes no new files");
+        // A resumed run's folder is checked too (here: the --out it moves to).
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", TinyRun.WriteIdx(TinyRun.TempDir()), "--out", run, "--iterations", "1", .. Tiny]).Code);
+        AssertOneLineError(Run("train", "--resume", run, "--out", file, "--device", "gpu"), 2, $"train: --out {file} is a file; give a folder");
+    }
 }
