@@ -40,7 +40,7 @@ public sealed record BenchOptions
     // The gpugan CLI's parser and --help (GpuGan.Options): one table is both the parsing and the usage text.
     static readonly OptionSpec[] Specs =
     [
-        new("threads", "N", "processor count", "libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's CPU accelerator"),
+        new("threads", "N", "processor count", "libtorch threads (torch.set_num_threads) and the worker threads of GpuGan's CPU accelerator; more than the machine's cores is capped at its core count, with a warning (as gpugan train's)"),
         new("cpu-kernels", "KIND", "simd", "GpuGan on the CPU accelerator: simd (host SIMD GEMM/unfold), ilgpu (ILGPU kernels only) or both (kernels)"),
         DeviceOptions.Device,
         new("iterations", "N", "50; quality: 2000", "train, torch, and step: timed iterations; quality: training iterations per side"),
@@ -86,7 +86,8 @@ public sealed record BenchOptions
         return new BenchOptions
         {
             Mode = args[0],
-            Threads = o.Int("threads", 1) ?? d.Threads,
+            // gpugan train's --threads rule (one function): more than the cores is capped with a warning; 0 means not given.
+            Threads = DeviceOptions.ParseThreads(o) is > 0 and var threads ? threads : d.Threads,
             Iterations = o.Int("iterations", 1) ?? (args[0] == "quality" ? QualityIterations : d.Iterations),
             MinReps = o.Int("min-reps", 1) ?? d.MinReps,
             Warmup = o.Int("warmup", 1) ?? d.Warmup,

@@ -70,6 +70,8 @@ public static class ClassifierCommand
             Shift = o.Int("shift", 0, 8) ?? D.Shift,
         };
         string outPath = o.String("out") ?? "mnist-classifier.safetensors";
+        // The weights are written after minutes of training: a path that cannot be written is refused first.
+        if (OutputPath.FileProblem(outPath) is { } problem) throw new UsageException($"classifier train: --out {outPath} {problem}");
         var train = DatasetLoader.Load(o.String("data"), 1, MnistClassifier.ImageSize, resize: false);
         var heldOut = HeldOut(o);
         using var device = DeviceOptions.Create(o, profiling: false);

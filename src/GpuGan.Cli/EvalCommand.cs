@@ -50,6 +50,9 @@ public static class EvalCommand
         int? count = o.Int("count", PrecisionRecall.DefaultK + 1, 100_000);
         ulong seed = o.ULong("seed") ?? 0;
         bool? average = SampleCommand.GeneratorChoice(o);
+        // --json is written last, after minutes of work: a path that cannot be written is refused first.
+        if (o.String("json") is { } jsonPath && Data.OutputPath.FileProblem(jsonPath) is { } problem)
+            throw new UsageException($"eval: --json {jsonPath} {problem}");
         // Open the subject before the device: a bad path is reported without waiting for a device.
         Checkpoint? ckpt = null;
         string? file = null;

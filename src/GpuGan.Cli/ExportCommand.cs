@@ -45,6 +45,7 @@ public static class ExportCommand
         if (outDir.Length == 0) throw new UsageException("export: --out must not be empty");
         var format = ParseFormat(o.String("format"));
         bool? choice = SampleCommand.GeneratorChoice(o);
+        if (Data.OutputPath.FolderProblem(outDir) is { } problem) throw new UsageException($"export: --out {outDir} {problem}");
 
         var (ckpt, file) = CheckpointStore.Open(ckptArg);
         // Nothing is computed: the CPU accelerator only holds the tensors between checkpoint and file.

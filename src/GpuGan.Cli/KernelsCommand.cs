@@ -41,6 +41,7 @@ public static class KernelsCommand
             stdout.WriteLine(Count.Of(names.Count, "kernel"));
             return 0;
         }
+        if (Data.OutputPath.FolderProblem(dir) is { } problem) throw new UsageException($"kernels: --ptx {dir} {problem}");
         PtxTarget target;
         try { target = PtxTarget.Parse(o.String("arch") ?? PtxTarget.Default.Arch, o.String("isa")); }
         catch (ArgumentException e) { throw new UsageException($"kernels: {e.Message}"); }

@@ -66,7 +66,7 @@ public static class ProfileCommand
     /// </summary>
     static void CheckFolder(string dir)
     {
-        if (File.Exists(dir)) throw new UsageException($"profile: --out {dir} is a file; give a folder");
+        if (OutputPath.FolderProblem(dir) is { } problem) throw new UsageException($"profile: --out {dir} {problem}");
         if (!Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any() || File.Exists(Path.Combine(dir, MarkerFile))) return;
         bool run = Directory.Exists(Path.Combine(dir, "checkpoints")) || File.Exists(Path.Combine(dir, "metrics.jsonl"));
         throw new UsageException($"profile: --out {dir} {(run ? "holds a training run" : "is not empty")} and no earlier profile; " +

@@ -55,6 +55,7 @@ public static class SampleCommand
         // The format comes from the extension: refused here, before a device or a checkpoint is loaded.
         try { SampleGrid.EncoderFor(outPath); }
         catch (ArgumentException e) { throw new UsageException($"sample: --out {e.Message}"); }
+        if (OutputPath.FileProblem(outPath) is { } problem) throw new UsageException($"sample: --out {outPath} {problem}");
         ulong seed = o.ULong("seed") ?? 0;
         Checkpoint? ckpt = null;
         string file;

@@ -42,11 +42,15 @@ public static class TrainCommand
         {
             if (o.Has(ForceNew.Name))
                 throw new UsageException("train: --force-new starts a new run and cannot be combined with --resume");
+            RefuseRunWithoutCheckpoint(resumePath);
             (resume, string file) = OpenForResume(resumePath, o.Has(ResumePrevious.Name), stdout);
             options = MergeResume(o, fromCli, resume.State.Options, file);
             resumedFolder = RunFolderOf(file);
         }
         options.Validate();
+        // An --out that cannot be a folder (a file; under a file; not writable) is reported before any work.
+        if (OutputPath.FolderProblem(options.OutDir) is { } problem)
+            throw new UsageException($"train: {(o.Has("out") ? "--out " : "run folder ")}{o.String("out") ?? options.OutDir} {problem}");
         // A run folder belongs to one run: a new run (or a resumed one moved to another --out) refuses a folder that holds
         // another run, before a device is created or the data loaded.
         if (resumedFolder == null || !SamePath(resumedFolder, options.OutDir))
@@ -141,8 +145,22 @@ public static class TrainCommand
             return;
         }
         string shown = o.String("out") ?? outDir;
+        if (RunFolder.DescribeRunWithoutCheckpoint(outDir) is { } files)
+            throw new UsageException($"train: {shown} holds a run that stopped before its first checkpoint ({files}, no checkpoint), so there is nothing to resume; " +
+                "start over with --force-new (deletes its metrics, samples and config), or pick another --out");
         string resume = RunFolder.HasCheckpoint(outDir) ? $"continue it with --resume {shown}, " : "";
         throw new UsageException($"train: {shown} already holds a run ({held}); {resume}start over with --force-new (deletes its checkpoints, samples and metrics), or pick another --out");
+    }
+
+    /// <summary>
+    /// --resume of a run folder that a run killed before its first checkpoint left (metrics and config, no checkpoint):
+    /// refused in one line that says what works instead, rather than "no checkpoint_*.gpugan in ...".
+    /// </summary>
+    static void RefuseRunWithoutCheckpoint(string path)
+    {
+        if (RunFolder.DescribeRunWithoutCheckpoint(path) is not { } files) return;
+        throw new UsageException($"train: --resume {path}: the run there stopped before its first checkpoint ({files}, no checkpoint), so there is nothing to resume; " +
+            $"start it over with --out {path} --force-new");
     }
 
     /// <summary>

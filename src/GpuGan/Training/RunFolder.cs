@@ -35,13 +35,28 @@ public static class RunFolder
                 .Max();
             return latest is long it ? $"iteration {it} in checkpoints/" : $"{string.Join(", ", files.Select(Path.GetFileName).Order(StringComparer.Ordinal))} in checkpoints/";
         }
-        var present = new[] { ConfigFileName, MetricsFileName }.Where(f => File.Exists(Path.Combine(dir, f))).ToList();
+        var present = RunFiles(dir);
         return present.Count > 0 ? $"{string.Join(", ", present)}; no checkpoint" : null;
     }
+
+    /// <summary>Which of a run's config.json and metrics.jsonl the folder holds: what marks it as a run's without a checkpoint.</summary>
+    static List<string> RunFiles(string dir) => new[] { ConfigFileName, MetricsFileName }.Where(f => File.Exists(Path.Combine(dir, f))).ToList();
 
     /// <summary>Whether the folder holds a checkpoint a run could be resumed from.</summary>
     public static bool HasCheckpoint(string dir) =>
         Directory.Exists(Path.Combine(dir, "checkpoints")) && Directory.GetFiles(Path.Combine(dir, "checkpoints"), "checkpoint_*.gpugan").Length > 0;
+
+    /// <summary>
+    /// What of a run a folder holds ("config.json and metrics.jsonl") when it holds no checkpoint at all: a run killed
+    /// before its first checkpoint, which leaves nothing to resume; null for any other folder.
+    /// </summary>
+    public static string? DescribeRunWithoutCheckpoint(string dir)
+    {
+        string checkpoints = Path.Combine(dir, "checkpoints");
+        if (!Directory.Exists(dir) || (Directory.Exists(checkpoints) && Directory.EnumerateFiles(checkpoints, "*.gpugan").Any())) return null;
+        var present = RunFiles(dir);
+        return present.Count > 0 ? string.Join(" and ", present) : null;
+    }
 
     /// <summary>Deletes exactly GpuGan's outputs in the folder (checkpoints/, samples/, metrics, loss plot, config, profile, trace); nothing else.</summary>
     public static void Clear(string dir)

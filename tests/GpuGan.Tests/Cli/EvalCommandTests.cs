@@ -87,4 +87,18 @@ public sealed class EvalCommandTests
         AssertOneLineError(CliRun.Run("eval", "--checkpoint", Path.Combine(dir, "none")), 1, "no such checkpoint");
         AssertOneLineError(CliRun.Run("eval", "--images", png, "--ema"), 2, "--ema");
     }
+
+    /// <summary>--json is written after the evaluation: one that cannot be written is refused before the checkpoint is read.</summary>
+    [Fact]
+    public void A_json_path_that_cannot_be_written_is_refused_before_any_work()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        string json = Path.Combine(file, "eval.json");
+        AssertOneLineError(CliRun.Run("eval", "--checkpoint", "/nonexistent/run", "--json", json, "--device", "gpu"), 2,
+            $"eval: --json {json} cannot be created: {file} is a file, not a folder");
+        string folder = TinyRun.TempDir();
+        AssertOneLineError(CliRun.Run("eval", "--checkpoint", "/nonexistent/run", "--json", folder), 2, $"eval: --json {folder} is a folder; give a file name");
+        Assert.Equal("", File.ReadAllText(file));
+    }
 }

@@ -189,4 +189,16 @@ public sealed class ExportCommandTests
         AssertOneLine(Run("sample", "--weights", Path.Combine(export, "discriminator.safetensors"), "--out", fromWeights, "--device", "cpu"), 1, "holds a discriminator");
         Assert.Contains("--weights FILE", Run("sample", "--help").Out);
     }
+
+    /// <summary>An --out that cannot be a folder is refused before the checkpoint is read (here it does not exist).</summary>
+    [Fact]
+    public void An_out_that_cannot_be_a_folder_is_refused_before_the_checkpoint_is_read()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        AssertOneLine(Run("export", "--checkpoint", "/nonexistent/run", "--out", file), 2, $"export: --out {file} is a file; give a folder");
+        AssertOneLine(Run("export", "--checkpoint", "/nonexistent/run", "--out", Path.Combine(file, "sub")), 2,
+            $"export: --out {Path.Combine(file, "sub")} cannot be created: {file} is a file, not a folder");
+        Assert.Equal("", File.ReadAllText(file));
+    }
 }

@@ -56,4 +56,18 @@ public sealed class KernelsCommandTests
         Assert.StartsWith("gpugan: error: kernels", err.Trim());
         Assert.Single(err.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void A_ptx_folder_that_cannot_be_made_is_one_line()
+    {
+        string file = Path.Combine(Training.TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        var (code, output, err) = Run("kernels", "--ptx", file);
+        Assert.Equal(2, code);
+        Assert.Equal($"gpugan: error: kernels: --ptx {file} is a file; give a folder", err.TrimEnd());
+        Assert.Equal("", output);
+        (code, _, err) = Run("kernels", "--ptx", Path.Combine(file, "sub"));
+        Assert.Equal(2, code);
+        Assert.Equal($"gpugan: error: kernels: --ptx {Path.Combine(file, "sub")} cannot be created: {file} is a file, not a folder", err.TrimEnd());
+    }
 }

@@ -105,6 +105,24 @@ public sealed class RoughEdgesTests
         AssertOneLineError(Run("profile", "--threads", "0", "--out", Path.Combine(TinyRun.TempDir(), "p")), 2, "--threads '0': expected an integer >= 1");
     }
 
+    /// <summary>
+    /// Every --threads is capped by one function: the bench (not referenced here: it pulls in TorchSharp) parses its
+    /// --threads through DeviceOptions.ParseThreads like train and profile, and no source reads the option any other way.
+    /// </summary>
+    [Fact]
+    public void Every_threads_option_goes_through_the_one_capping_function()
+    {
+        string root = Export.Python.RepoRoot;
+        var readers = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\.Int\(\s*(""threads""|Threads\.Name|DeviceOptions\.Threads\.Name)"))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order().ToList();
+        Assert.Equal(["src/GpuGan/Options/DeviceOptions.cs"], readers);
+        string bench = File.ReadAllText(Path.Combine(root, "src", "GpuGan.Bench", "BenchOptions.cs"));
+        Assert.Contains("Threads = DeviceOptions.ParseThreads(o)", bench);
+        Assert.Contains(@"new(""threads"",", bench);   // the bench still has the option it caps
+    }
+
     static string CaptureOf(Action action)
     {
         var w = new StringWriter();
@@ -129,6 +147,17 @@ public sealed class RoughEdgesTests
     [InlineData("gpu:0")]
     public void Device_gpu_is_refused_listing_the_device_names(string name) =>
         AssertOneLineError(Run("train", "--device", name), 1, $"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N]");
+
+    [Theory]
+    [InlineData("cl")]
+    [InlineData("CL:1")]
+    public void Device_cl_is_refused_naming_the_one_spelling_of_opencl(string name)
+    {
+        var e = Assert.Throws<GpuGan.Device.DeviceException>(() => GpuGan.Device.DeviceSpec.Parse(name));
+        Assert.Equal($"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N] (OpenCL is spelled opencl)", e.Message);
+        Assert.Equal(new GpuGan.Device.DeviceSpec(GpuGan.Device.DeviceKind.OpenCL, 1), GpuGan.Device.DeviceSpec.Parse("OpenCL:1"));
+        AssertOneLineError(Run("train", "--device", name), 1, $"--device '{name}': not a device name; expected auto, cpu, cuda[:N] or opencl[:N] (OpenCL is spelled opencl)");
+    }
 
     /// <summary>The commands 'gpugan --help' lists, read from its text.</summary>
     static List<string> ListedCommands()
@@ -214,5 +243,30 @@ public sealed class RoughEdgesTests
         var s = Run("sample", "--checkpoint", TrainedRun(), "--count", "1", "--out", Path.Combine(TinyRun.TempDir(), "one.png"), "--device", "cpu");
         Assert.True(s.Code == 0, s.Err);
         Assert.StartsWith("wrote 1 sample of G from", s.Out);
+    }
+
+    /// <summary>
+    /// sample --out, profile --out and classifier train --out that cannot be written are refused in one line before any
+    /// work: the checkpoint or data given does not exist, so a check made after loading it would report that instead.
+    /// </summary>
+    [Fact]
+    public void Outputs_that_cannot_be_written_are_refused_before_any_work()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        string under = Path.Combine(file, "sub");
+        AssertOneLineError(Run("sample", "--checkpoint", "/nonexistent/run", "--out", Path.Combine(under, "grid.png"), "--device", "gpu"), 2,
+            $"sample: --out {Path.Combine(under, "grid.png")} cannot be created: {file} is a file, not a folder");
+        AssertOneLineError(Run("profile", "--out", file, "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"profile: --out {file} is a file; give a folder");
+        AssertOneLineError(Run("profile", "--out", under, "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"profile: --out {under} cannot be created: {file} is a file, not a folder");
+        AssertOneLineError(Run("classifier", "train", "--out", Path.Combine(under, "c.safetensors"), "--data", "/nonexistent/train.idx", "--device", "gpu"), 2,
+            $"classifier train: --out {Path.Combine(under, "c.safetensors")} cannot be created: {file} is a file, not a folder");
+        string folder = TinyRun.TempDir();
+        AssertOneLineError(Run("classifier", "train", "--out", folder, "--data", "/nonexistent/train.idx"), 2,
+            $"classifier train: --out {folder} is a folder; give a file name");
+        Assert.Equal("", File.ReadAllText(file));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
     }
 }

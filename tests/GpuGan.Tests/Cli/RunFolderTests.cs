@@ -51,8 +51,41 @@ public sealed class RunFolderTests
         string noCheckpoint = TinyRun.TempDir();
         File.WriteAllText(Path.Combine(noCheckpoint, "metrics.jsonl"), "");
         var r2 = Run(["train", "--data", data, "--out", noCheckpoint, "--iterations", "1", .. Tiny]);
-        AssertOneLineError(r2, 2, "already holds a run (metrics.jsonl; no checkpoint); start over with --force-new");
+        AssertOneLineError(r2, 2, $"train: {noCheckpoint} holds a run that stopped before its first checkpoint (metrics.jsonl, no checkpoint), so there is nothing to resume; start over with --force-new");
         Assert.DoesNotContain("--resume", r2.Err);
+    }
+
+    /// <summary>A run killed before its first checkpoint leaves config.json and metrics.jsonl: both commands say what works.</summary>
+    [Fact]
+    public void A_run_killed_before_its_first_checkpoint_names_force_new_not_resume()
+    {
+        string data = TinyRun.WriteIdx(TinyRun.TempDir());
+        string run = Path.Combine(TinyRun.TempDir(), "killed");
+        Assert.Equal(0, Run(["train", "--data", data, "--out", run, "--iterations", "2", "--log-every", "1", .. Tiny]).Code);
+        Directory.Delete(Path.Combine(run, "checkpoints"), recursive: true);   // as if killed before the first checkpoint
+        string configBefore = File.ReadAllText(Path.Combine(run, "config.json"));
+
+        var again = Run(["train", "--data", data, "--out", run, "--iterations", "1", .. Tiny]);
+        AssertOneLineError(again, 2, $"train: {run} holds a run that stopped before its first checkpoint (config.json and metrics.jsonl, no checkpoint), " +
+            "so there is nothing to resume; start over with --force-new (deletes its metrics, samples and config), or pick another --out");
+        Assert.DoesNotContain("--resume", again.Err);
+        Assert.DoesNotContain("device:", again.Out);
+
+        var resume = Run("train", "--resume", run, "--iterations", "3", "--device", "cpu");
+        AssertOneLineError(resume, 2, $"train: --resume {run}: the run there stopped before its first checkpoint (config.json and metrics.jsonl, no checkpoint), " +
+            $"so there is nothing to resume; start it over with --out {run} --force-new");
+        Assert.Equal(configBefore, File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal([1L, 2], MetricIterations(run));
+
+        // What the messages name works.
+        var fresh = Run(["train", "--data", data, "--out", run, "--iterations", "1", "--force-new", .. Tiny]);
+        Assert.True(fresh.Code == 0, fresh.Err);
+        Assert.Equal(1, Checkpoint.Load(Checkpoint.Resolve(run)).State.Iteration);
+
+        // An empty checkpoints/ folder is no checkpoint either.
+        Directory.Delete(Path.Combine(run, "checkpoints"), recursive: true);
+        Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
+        AssertOneLineError(Run("train", "--resume", run, "--device", "cpu"), 2, "stopped before its first checkpoint");
     }
 
     [Fact]
@@ -187,5 +220,29 @@ public sealed class RunFolderTests
         File.WriteAllText(Path.Combine(dir, "checkpoints", Checkpoint.FileName(20)), "");
         Assert.Equal("iteration 30 in checkpoints/", RunFolder.DescribeRun(dir));
         Assert.True(RunFolder.HasCheckpoint(dir));
+    }
+
+    /// <summary>
+    /// An --out that cannot be a run folder is refused in one line before any work: the data path and the device name
+    /// given are both bad, so a check made after loading either would report that instead.
+    /// </summary>
+    [Fact]
+    public void An_out_that_cannot_be_a_folder_is_refused_before_the_device_and_the_data()
+    {
+        string file = Path.Combine(TinyRun.TempDir(), "x");
+        File.WriteAllText(file, "");
+        string[] late = ["--data", "/nonexistent/train.idx", "--device", "gpu", "--iterations", "1"];
+        var r = Run(["train", "--out", file, .. late]);
+        AssertOneLineError(r, 2, $"train: --out {file} is a file; give a folder");
+        Assert.Equal("", r.Out);
+        r = Run(["train", "--out", Path.Combine(file, "sub"), .. late]);
+        AssertOneLineError(r, 2, $"train: --out {Path.Combine(file, "sub")} cannot be created: {file} is a file, not a folder");
+        Assert.Equal("", File.ReadAllText(file));
+        if (OperatingSystem.IsLinux())   // /proc takes no new files, even for root
+            AssertOneLineError(Run(["train", "--out", "/proc/gpugan-run", .. late]), 2, "train: --out /proc/gpugan-run cannot be written: /proc takes no new files");
+        // A resumed run's folder is checked too (here: the --out it moves to).
+        string run = Path.Combine(TinyRun.TempDir(), "run");
+        Assert.Equal(0, Run(["train", "--data", TinyRun.WriteIdx(TinyRun.TempDir()), "--out", run, "--iterations", "1", .. Tiny]).Code);
+        AssertOneLineError(Run("train", "--resume", run, "--out", file, "--device", "gpu"), 2, $"train: --out {file} is a file; give a folder");
     }
 }
