@@ -93,7 +93,7 @@ public sealed record BenchOptions
             Warmup = o.Int("warmup", 1) ?? d.Warmup,
             TrainWarmup = o.Int("train-warmup", 1) ?? d.TrainWarmup,
             MinSeconds = o.Double("min-time", 0) ?? d.MinSeconds,
-            JsonPath = o.String("json"),
+            JsonPath = OutputFile(args[0], o, "json"),
             Device = o.String(DeviceOptions.Device.Name) ?? d.Device,
             CpuKernels = o.String("cpu-kernels") ?? d.CpuKernels,
             GpuGanIterations = o.Int("gpugan-iterations", 1),
@@ -106,9 +106,15 @@ public sealed record BenchOptions
             Ema = o.Float("ema", 0f, 1f) is float ema
                 ? ema < 1f ? ema : throw new UsageException($"{args[0]}: --ema '{o.String("ema")}': expected a number >= 0 and < 1")
                 : d.Ema,
-            SamplesPath = o.String("samples"),
+            SamplesPath = OutputFile(args[0], o, "samples"),
         };
     }
+
+    /// <summary>A file the run writes at its end, checked now: a bad path should not cost minutes of benchmarking first.</summary>
+    static string? OutputFile(string mode, ParsedOptions o, string name) =>
+        o.String(name) is { } path && GpuGan.Data.OutputPath.FileProblem(path) is { } problem
+            ? throw new UsageException($"{mode}: --{name} {path} {problem}")
+            : o.String(name);
 
     static IReadOnlyList<ulong>? ParseSeeds(string mode, string? list)
     {
