@@ -14,7 +14,8 @@ public sealed class NonFiniteFlagTests
             foreach (float bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
             {
                 d.Add(length, 0, bad);              // first element (inside a vector when length allows)
-                d.Add(length, length - 1, bad);     // last element (the scalar tail for odd lengths)
+                if (length > 1)                     // (of length 1 the first is the last: xunit would skip the twin)
+                    d.Add(length, length - 1, bad); // last element (the scalar tail for odd lengths)
             }
         d.Add(33, -1, 0f);                          // all finite, incl. -0, float.MaxValue, subnormals
         return d;
