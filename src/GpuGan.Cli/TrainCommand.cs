@@ -90,7 +90,13 @@ public static class TrainCommand
         if (result.FinalGrid != null) stdout.WriteLine($"samples: {result.FinalGrid}");
         if (result.LastCheckpoint != null) stdout.WriteLine($"checkpoint: {result.LastCheckpoint}");
         if (trainer.Best is { } best)
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best FID {best.Fid:F2} at iteration {best.Iteration}: {Path.Combine(options.OutDir, "checkpoints", CheckpointStore.BestFileName)}"));
+        {
+            // A run resumed from a checkpoint copied in from elsewhere carries the best FID of the run it came from,
+            // whose best.gpugan stayed there: name the file only where it is.
+            string bestFile = Path.Combine(options.OutDir, "checkpoints", CheckpointStore.BestFileName);
+            string where = File.Exists(bestFile) ? bestFile : "(its best.gpugan is in the run the resumed checkpoint came from)";
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"best FID {best.Fid:F2} at iteration {best.Iteration}: {where}"));
+        }
         return result.Outcome switch
         {
             TrainOutcome.Completed or TrainOutcome.TargetReached => 0,
@@ -164,15 +170,21 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// The checkpoint to resume from. A run folder whose newest checkpoint does not load (CheckpointException) is refused,
-    /// naming the newest earlier checkpoint that loads and holds only finite values; --resume-previous takes it. (A newest
-    /// checkpoint that loads but is not finite is resumed: the trainer's finite-weights flag stops it with exit code 3.)
+    /// The checkpoint to resume from; it must load and hold only finite values (a checkpoint is good only if its contents
+    /// are). A run folder whose newest checkpoint is not good is refused, naming the newest earlier one that is;
+    /// --resume-previous takes it. A checkpoint file given by name that is not finite is refused in one line.
     /// </summary>
     static (Checkpoint Checkpoint, string File) OpenForResume(string path, bool previous, TextWriter stdout)
     {
         string file = Checkpoint.Resolve(path);
         string problem;
-        try { return (Checkpoint.Load(file), file); }
+        try
+        {
+            var newest = Checkpoint.Load(file);
+            if (NonFiniteTensor(newest) is not { } bad) return (newest, file);
+            problem = $"{file} holds non-finite values (NaN or infinity, first in {bad})";
+            if (!Directory.Exists(path)) throw new CheckpointException($"{problem}; resume from an earlier checkpoint of its run");
+        }
         catch (CheckpointException e) when (Directory.Exists(path)) { problem = e.Message; }
         string dir = Path.GetDirectoryName(file)!;
         foreach (var earlier in Directory.GetFiles(dir, "checkpoint_*.gpugan").Where(f => f != file).OrderByDescending(f => f, StringComparer.Ordinal))

@@ -38,10 +38,11 @@ public sealed class CheckpointStore(string runFolder, int keep)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The error names the hidden temporary file; say what was not written and which checkpoint survived.
-            string newest = Directory.Exists(Folder)
-                ? Directory.GetFiles(Folder, "checkpoint_*.gpugan").Where(f => f != path).Order(StringComparer.Ordinal).LastOrDefault() ?? "none"
-                : "none";
-            throw new IOException($"{path} was not written ({GpuGan.Text.OneLine.Of(e.Message).TrimEnd('.')}); the newest checkpoint on disk is {newest}", e);
+            string? newest = Directory.Exists(Folder)
+                ? Directory.GetFiles(Folder, "checkpoint_*.gpugan").Where(f => f != path).Order(StringComparer.Ordinal).LastOrDefault()
+                : null;
+            string survived = newest != null ? $"the newest checkpoint on disk is {newest}" : "no checkpoint of this run is on disk yet";
+            throw new IOException($"{path} was not written ({GpuGan.Text.OneLine.Of(e.Message).TrimEnd('.')}); {survived}", e);
         }
         return path;
     }

@@ -330,7 +330,7 @@ public sealed class GanTrainer : IDisposable
         {
             if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
             {
-                string kept = lastCheckpoint != null ? $"the last good checkpoint is {lastCheckpoint}" : "no checkpoint had been written yet";
+                string kept = LastGood;
                 int bits = ReadNonFinite();
                 if (bits != 0) kept = $"the weights, BatchNorm statistics or Adam moments of {NetworksOf(bits)} were non-finite too; {kept}";
                 failure = $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}";
