@@ -13,7 +13,7 @@ namespace GpuGan.Cli;
 public static class TrainCommand
 {
     static readonly OptionSpec Resume = new("resume", "PATH", "", "continue from a checkpoint file or a run folder (its latest checkpoint); a checkpoint outside RUN/checkpoints/ needs --out");
-    static readonly OptionSpec ResumePrevious = new("resume-previous", null, "", "with --resume RUN: when RUN's newest checkpoint is damaged, continue from the newest earlier one that loads and is finite");
+    static readonly OptionSpec ResumePrevious = new("resume-previous", null, "", "with --resume RUN: when RUN's newest checkpoint is damaged or not finite, continue from the newest earlier one that loads and is finite");
     static readonly OptionSpec ForceNew = new("force-new", null, "", "start a new run in an --out folder that holds another run: deletes its checkpoints/, samples/, metrics.jsonl, loss.svg, config.json, profile.json and trace.json (nothing else)");
     static readonly OptionSpec Profile = new("profile", null, "", "profile iterations 3-22: per-kernel/per-layer table, OUT/profile.json and OUT/trace.json");
     internal static readonly OptionSpec HelpSpec = new("help", null, "", "show this help");
