@@ -2,77 +2,107 @@ using ILGPU;
 
 namespace GpuGan.Kernels;
 
+/// <summary>How a GPU GEMM's reduction (over the summed batch and K, in tiles of <see cref="GemmSharedTiled.TileK"/>)
+/// is cut across the grid: each of <see cref="Splits"/> blocks per C tile takes <see cref="StepsPerSplit"/>
+/// consecutive steps; with more than one split the blocks write partial tiles that <see cref="GemmSplitReduce"/> sums.</summary>
+public struct GemmSplit
+{
+    public int Splits;
+    public int StepsPerSplit;
+}
+
 /// <summary>
-/// GEMM for GPUs: a group of 16x16 threads computes a 64x64 tile of C, each thread a 4x4 sub-tile in
-/// registers, staging 64x16 slices of A and 16x64 slices of B through shared memory. Grid: (tiles of N,
-/// tiles of M, output batches). The K loop (and the batch loop when reducing) runs in a fixed order, so
-/// the result is deterministic.
+/// GEMM for GPUs: a group of 16x16 threads computes a 64x64 tile of C, each thread a 4x4 sub-tile in registers
+/// (sixteen locals: an indexed array would live in local memory), staging 64x16 slices of A and 16x64 slices of B
+/// through shared memory. Each operand is staged in the order its memory runs (k-major or m/n-major, by its
+/// strides), so a warp's loads are coalesced whether or not the operand is transposed. Grid: (tiles of N, tiles of
+/// M, output batches x splits). The reduction steps (batch x K tiles) are cut into consecutive runs, one per split,
+/// each summed in a fixed order, and the partial tiles are summed in split order: deterministic.
 /// </summary>
 public static class GemmSharedTiled
 {
     public const int TileMN = 64;
     public const int TileK = 16;
     public const int GroupSide = 16;
-    public const int PerThread = TileMN / GroupSide; // 4
 
-    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    // a, b, c: flat buffers addressed through p's offsets and strides; partial: (output batches, splits, M, N)
+    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> partial, GemmParams p, GemmSplit split)
     {
         var aTile = SharedMemory.Allocate<float>(TileMN * TileK); // [m][k]
         var bTile = SharedMemory.Allocate<float>(TileK * TileMN); // [k][n]
         int tx = Group.IdxX, ty = Group.IdxY;
         int tid = ty * GroupSide + tx;
         int rowBase = Grid.IdxY * TileMN, colBase = Grid.IdxX * TileMN;
-        int g = Grid.IdxZ;
+        int g = Grid.IdxZ / split.Splits, s = Grid.IdxZ % split.Splits;
+        bool aKMajor = p.AColStride == 1, bNMajor = p.BColStride == 1 || p.BRowStride != 1;
 
-        var acc = LocalMemory.Allocate<float>(PerThread * PerThread); // constant indices after unrolling: registers
-        for (int q = 0; q < PerThread * PerThread; q++) acc[q] = 0f;
+        float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
 
-        int products = p.ReduceBatch != 0 ? p.BatchCount : 1;
-        for (int pb = 0; pb < products; pb++)
+        int kTiles = (p.K + TileK - 1) / TileK;
+        int total = p.ProductBatches * kTiles;
+        int first = s * split.StepsPerSplit;
+        int last = first + split.StepsPerSplit < total ? first + split.StepsPerSplit : total;
+        for (int step = first; step < last; step++)
         {
+            int pb = step / kTiles;
+            int k0 = (step - pb * kTiles) * TileK;
             int batch = p.ReduceBatch != 0 ? pb : g;
             int aBase = p.AOffset + batch * p.ABatchStride;
             int bBase = p.BOffset + batch * p.BBatchStride;
-            for (int k0 = 0; k0 < p.K; k0 += TileK)
+            // 1024 elements of each tile, 256 threads: 4 loads each, consecutive threads on consecutive addresses.
+            for (int l = 0; l < 4; l++)
             {
-                // 1024 elements of each tile, 256 threads: 4 loads each.
-                for (int l = 0; l < 4; l++)
-                {
-                    int e = tid + l * GroupSide * GroupSide;
-                    int am = e / TileK, ak = e % TileK;
-                    int gi = rowBase + am, gk = k0 + ak;
-                    aTile[e] = gi < p.M && gk < p.K ? a[aBase + gi * p.ARowStride + gk * p.AColStride] : 0f;
-                    int bk = e / TileMN, bn = e % TileMN;
-                    int gj = colBase + bn, gk2 = k0 + bk;
-                    bTile[e] = gj < p.N && gk2 < p.K ? b[bBase + gk2 * p.BRowStride + gj * p.BColStride] : 0f;
-                }
-                Group.Barrier();
-                for (int kk = 0; kk < TileK; kk++)
-                {
-                    for (int r = 0; r < PerThread; r++)
-                    {
-                        float av = aTile[(ty + r * GroupSide) * TileK + kk];
-                        for (int s = 0; s < PerThread; s++)
-                            acc[r * PerThread + s] += av * bTile[kk * TileMN + tx + s * GroupSide];
-                    }
-                }
-                Group.Barrier();
+                int e = tid + l * GroupSide * GroupSide;
+                int am = aKMajor ? e / TileK : e % TileMN, ak = aKMajor ? e % TileK : e / TileMN;
+                int gi = rowBase + am, gk = k0 + ak;
+                aTile[am * TileK + ak] = gi < p.M && gk < p.K ? a[aBase + gi * p.ARowStride + gk * p.AColStride] : 0f;
+                int bn = bNMajor ? e % TileMN : e / TileK, bk = bNMajor ? e / TileMN : e % TileK;
+                int gj = colBase + bn, gk2 = k0 + bk;
+                bTile[bk * TileMN + bn] = gj < p.N && gk2 < p.K ? b[bBase + gk2 * p.BRowStride + gj * p.BColStride] : 0f;
             }
+            Group.Barrier();
+            for (int kk = 0; kk < TileK; kk++)
+            {
+                float a0 = aTile[ty * TileK + kk], a1 = aTile[(ty + 16) * TileK + kk];
+                float a2 = aTile[(ty + 32) * TileK + kk], a3 = aTile[(ty + 48) * TileK + kk];
+                float b0 = bTile[kk * TileMN + tx], b1 = bTile[kk * TileMN + tx + 16];
+                float b2 = bTile[kk * TileMN + tx + 32], b3 = bTile[kk * TileMN + tx + 48];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            }
+            Group.Barrier();
         }
 
-        int cBase = p.COffset + g * p.CBatchStride;
-        for (int r = 0; r < PerThread; r++)
+        int i = rowBase + ty, j = colBase + tx;
+        StoreRow(c, partial, p, split, g, s, i, j, c00, c01, c02, c03);
+        StoreRow(c, partial, p, split, g, s, i + 16, j, c10, c11, c12, c13);
+        StoreRow(c, partial, p, split, g, s, i + 32, j, c20, c21, c22, c23);
+        StoreRow(c, partial, p, split, g, s, i + 48, j, c30, c31, c32, c33);
+    }
+
+    static void StoreRow(ArrayView<float> c, ArrayView<float> partial, GemmParams p, GemmSplit split, int g, int s, int i, int j,
+        float v0, float v1, float v2, float v3)
+    {
+        if (i >= p.M) return;
+        Store(c, partial, p, split, g, s, i, j, v0);
+        Store(c, partial, p, split, g, s, i, j + 16, v1);
+        Store(c, partial, p, split, g, s, i, j + 32, v2);
+        Store(c, partial, p, split, g, s, i, j + 48, v3);
+    }
+
+    static void Store(ArrayView<float> c, ArrayView<float> partial, GemmParams p, GemmSplit split, int g, int s, int i, int j, float v)
+    {
+        if (j >= p.N) return;
+        if (split.Splits > 1)
         {
-            int i = rowBase + ty + r * GroupSide;
-            if (i >= p.M) continue;
-            for (int s = 0; s < PerThread; s++)
-            {
-                int j = colBase + tx + s * GroupSide;
-                if (j >= p.N) continue;
-                int idx = cBase + i * p.CRowStride + j;
-                float v = p.Alpha * acc[r * PerThread + s];
-                c[idx] = p.Beta == 0f ? v : v + p.Beta * c[idx];
-            }
+            partial[((g * split.Splits + s) * p.M + i) * p.N + j] = v;
+            return;
         }
+        int idx = p.COffset + g * p.CBatchStride + i * p.CRowStride + j;
+        // Beta == 0 must not read C: it may hold garbage (or NaN poison) before the first write.
+        c[idx] = p.Beta == 0f ? p.Alpha * v : p.Alpha * v + p.Beta * c[idx];
     }
 }

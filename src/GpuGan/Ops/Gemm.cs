@@ -9,7 +9,7 @@ namespace GpuGan.Ops;
 /// <summary>
 /// The one dispatch point for matrix products: Linear and every convolution pass reach their GEMM here.
 /// Variants: host SIMD (<see cref="HostGemm"/>); CPU family: ILGPU's kernel with one thread per 4x4 register
-/// tile; GPU family: 64x64 shared-memory tiles. Convolutions build their batched forms with <see cref="Batched"/>.
+/// tile; GPU family: 64x64 shared-memory tiles with the reduction split across the grid (<see cref="SplitFor"/>). Convolutions build their batched forms with <see cref="Batched"/>.
 /// </summary>
 public static class Gemm
 {
@@ -18,13 +18,31 @@ public static class Gemm
     internal static readonly OpVariants<GemmLaunch> Variants = new OpVariants<GemmLaunch>("Gemm")
         .Register(dev =>
         {
-            var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmSharedTiled.Kernel);
+            var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSharedTiled.Kernel);
+            var reduce = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSplitReduce.Kernel);
+            // The split GEMMs' partial tiles: one buffer per device, grown to the largest GEMM's need in the first step.
+            MemoryBuffer1D<float, Stride1D.Dense>? partial = null;
             return (a, b, c, p, name, flops, bytes) =>
             {
-                using var _ = dev.Launch(name, ":GemmSharedTiled", flops, bytes);
-                var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
-                    (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches);
-                k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, p);
+                var split = SplitFor(p);
+                long need = Math.Max(1L, (long)p.OutputBatches * split.Splits * p.M * p.N);
+                if (split.Splits > 1 && (partial == null || partial.Length < need))
+                {
+                    partial?.Dispose();
+                    partial = dev.Accelerator.Allocate1D<float>(need);
+                }
+                ArrayView<float> partialView = split.Splits > 1 ? partial!.View.AsContiguous() : c;
+                using (dev.Launch(name, ":GemmSharedTiled", flops, bytes))
+                {
+                    var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
+                        (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches * split.Splits);
+                    k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, partialView, p, split);
+                }
+                if (split.Splits > 1)
+                {
+                    using var _ = dev.Launch(name, ":GemmSplitReduce", (double)need, 4.0 * (need + 2.0 * p.OutputBatches * p.M * p.N));
+                    reduce(p.OutputBatches * p.M * p.N, partialView, c, p, split);
+                }
             };
         }, OpVariant.GpuFamily)
         .Register(dev =>
@@ -45,9 +63,34 @@ public static class Gemm
             unsafe { dev.HostGemm.Run(HostMemory.Pointer(a), HostMemory.Pointer(b), HostMemory.Pointer(c), p); }
         }, OpVariant.HostSimd);
 
+    /// <summary>Serial reduction steps (tiles of <see cref="GemmSharedTiled.TileK"/> over K, times the summed batch) one GPU
+    /// block may take: weight gradients sum over the batch, and one block doing all of it left the GPU idle.</summary>
+    public const int MaxSerialSteps = 64;
+
+    /// <summary>Blocks a GPU GEMM should give the card (two per SM of a 132-SM H100/H200), when the reduction allows.</summary>
+    public const int TargetBlocks = 264;
+
+    /// <summary>How the GPU GEMM cuts its reduction: enough splits that no block takes more than
+    /// <see cref="MaxSerialSteps"/> steps, and more while the grid has fewer than <see cref="TargetBlocks"/> blocks
+    /// (each split keeping at least one step); no split is left empty.</summary>
+    public static GemmSplit SplitFor(in GemmParams p)
+    {
+        long kTiles = (p.K + GemmSharedTiled.TileK - 1) / GemmSharedTiled.TileK;
+        long total = p.ProductBatches * kTiles;
+        long blocks = (long)((p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN) * ((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN) * p.OutputBatches;
+        long splits = Math.Max((total + MaxSerialSteps - 1) / MaxSerialSteps, Math.Min(total, (TargetBlocks + blocks - 1) / blocks));
+        splits = Math.Clamp(splits, 1, total);
+        long steps = (total + splits - 1) / splits;
+        return new GemmSplit { Splits = (int)((total + steps - 1) / steps), StepsPerSplit = (int)steps };
+    }
+
+    /// <summary>Sees every GEMM's parameters and name at the dispatch point (tests: the shapes of a training step).</summary>
+    internal static readonly AsyncLocal<Action<GemmParams, string>?> Observer = new();
+
     public static void Run(ComputeDevice dev, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p, string name = "gemm")
     {
         Validate(a, b, c, p);
+        Observer.Value?.Invoke(p, name);
         double flops = 2.0 * p.M * p.N * p.K * p.BatchCount;
         double bytes = 4.0 * ((double)p.M * p.K * p.BatchCount + (double)p.K * p.N * p.BatchCount + (double)p.M * p.N * p.OutputBatches * (p.Beta == 0 ? 1 : 2));
         Variants.For(dev)(a, b, c, p, name, flops, bytes);

@@ -6,22 +6,11 @@ namespace GpuGan.Tests.Kernels;
 
 /// <summary>
 /// Every kernel's PTX, generated as a CUDA run generates it (PTX ISA 7.8), assembled by NVIDIA's ptxas for
-/// Ampere (sm_80) and Hopper (sm_90): no error, no spill, and no stack (local memory) except where allowed by
-/// name below. Kernels are found by reflection, so a new kernel is covered without editing this file.
+/// Ampere (sm_80) and Hopper (sm_90): no error, no spill, and no stack (local memory) in any kernel. Kernels are found by reflection, so a new kernel is covered without editing this file.
 /// </summary>
 public class PtxasTests(ITestOutputHelper output)
 {
     public static readonly string[] Architectures = ["sm_80", "sm_90"];
-
-    /// <summary>
-    /// Known local memory, by kernel, in bytes per thread: reported on every run until the GPU speed work
-    /// (issue 10) removes it, then deleted from here. GemmSharedTiled's 4x4 accumulator array is indexed in a
-    /// loop, so it lives in local memory: a local load and store around every FMA.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, int> AllowedStackBytes = new Dictionary<string, int>
-    {
-        ["GemmSharedTiled.Kernel"] = 64,
-    };
 
     public static TheoryData<string, string> KernelsByArch()
     {
@@ -40,15 +29,7 @@ public class PtxasTests(ITestOutputHelper output)
         output.WriteLine($"{kernel} {arch}: {r.Registers} registers, {r.StackBytes} bytes stack, spills {r.SpillStores}/{r.SpillLoads} bytes");
         Assert.True(r.Assembled, $"ptxas -arch={arch} rejected {kernel} (exit {r.ExitCode}):\n{r.Log}");
         Assert.True(r.SpillStores == 0 && r.SpillLoads == 0, $"{kernel} {arch}: register spills ({r.SpillStores} bytes stored, {r.SpillLoads} loaded):\n{r.Log}");
-        int allowed = AllowedStackBytes.GetValueOrDefault(kernel);
-        Assert.True(r.StackBytes <= allowed,
-            $"{kernel} {arch}: {r.StackBytes} bytes of stack (local memory) per thread, {allowed} allowed:\n{r.Log}");
-        if (allowed > 0)
-        {
-            // An allowance that is no longer needed must be deleted, so it cannot hide a regression later.
-            Assert.True(r.StackBytes == allowed, $"{kernel} {arch}: stack is now {r.StackBytes} bytes: lower or remove its allowance ({allowed})");
-            output.WriteLine($"  known: {kernel} keeps {r.StackBytes} bytes of local memory per thread (allowed by name until the GPU speed work)");
-        }
+        Assert.True(r.StackBytes == 0, $"{kernel} {arch}: {r.StackBytes} bytes of stack (local memory) per thread:\n{r.Log}");
     }
 
     /// <summary>The ptxas table of every kernel, printed for the record (registers and stack per architecture).</summary>

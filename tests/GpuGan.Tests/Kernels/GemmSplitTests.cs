@@ -1,0 +1,119 @@
+using GpuGan.Data;
+using GpuGan.Device;
+using GpuGan.Kernels;
+using GpuGan.Ops;
+using GpuGan.Training;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace GpuGan.Tests.Kernels;
+
+/// <summary>
+/// The GPU GEMM's split reduction (issue 10): the plan keeps every block's serial work bounded, and the split path
+/// (partial tiles summed in split order by GemmSplitReduce) computes what a float64 reference does.
+/// </summary>
+[Collection(GpuFamilyCollection.Name)]
+public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper output)
+{
+    static GemmParams Case(int m, int n, int k, int batch, bool transposeA, bool transposeB, bool sharedA, bool sumBatch, float alpha, float beta) => new()
+    {
+        M = m, N = n, K = k, BatchCount = batch, ReduceBatch = sumBatch ? 1 : 0,
+        ARowStride = transposeA ? 1 : k, AColStride = transposeA ? m : 1, ABatchStride = sharedA ? 0 : m * k,
+        BRowStride = transposeB ? 1 : n, BColStride = transposeB ? k : 1, BBatchStride = k * n,
+        CRowStride = n, CBatchStride = sumBatch ? 0 : m * n,
+        Alpha = alpha, Beta = beta,
+    };
+
+    public static TheoryData<int, int, int, int, bool, bool, bool, bool, float, float> Cases() => new()
+    {
+        // m, n, k, batch, transposeA, transposeB, sharedA, sumBatch, alpha, beta
+        { 7, 67, 37, 3, false, true, false, true, 1f, 0f },    // a weight gradient: dY (m x n) · colsᵀ summed over the batch
+        { 67, 5, 40, 2, true, false, true, false, 1f, 0f },    // backward-data: Wᵀ · dY per image
+        { 9, 13, 150, 1, false, false, false, false, 0.5f, 1f }, // long K, accumulating into C
+        { 3, 70, 18, 4, true, true, false, true, 2f, -0.25f }, // both transposed, summed, beta
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void Split_gemm_matches_a_float64_reference(int m, int n, int k, int batch, bool ta, bool tb, bool sharedA, bool sumBatch, float alpha, float beta)
+    {
+        var p = Case(m, n, k, batch, ta, tb, sharedA, sumBatch, alpha, beta);
+        var split = Gemm.SplitFor(p);
+        Assert.True(split.Splits > 1, $"the case should split: {split.Splits}");
+        var rng = new Random(Environment.TickCount);
+        float[] a = Enumerable.Range(0, (sharedA ? 1 : batch) * m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        float[] b = Enumerable.Range(0, batch * k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        int outputs = sumBatch ? 1 : batch;
+        float[] c0 = Enumerable.Range(0, outputs * m * n).Select(_ => beta == 0 ? float.NaN : (float)(rng.NextDouble() * 2 - 1)).ToArray();
+
+        var expected = new double[c0.Length];
+        for (int g = 0; g < outputs; g++)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = 0;
+                    for (int pb = 0; pb < (sumBatch ? batch : 1); pb++)
+                    {
+                        int bat = sumBatch ? pb : g;
+                        for (int kk = 0; kk < k; kk++)
+                            sum += (double)a[bat * p.ABatchStride + i * p.ARowStride + kk * p.AColStride] * b[bat * p.BBatchStride + kk * p.BRowStride + j * p.BColStride];
+                    }
+                    int idx = g * p.CBatchStride + i * n + j;
+                    expected[idx] = alpha * sum + (beta == 0 ? 0 : beta * (double)c0[idx]);
+                }
+
+        var dev = gpu.Device;
+        using var ta_ = dev.Allocate(a.Length);
+        using var tb_ = dev.Allocate(b.Length);
+        using var tc = dev.Allocate(c0.Length);
+        ta_.CopyFrom(a);
+        tb_.CopyFrom(b);
+        tc.CopyFrom(c0);
+        Gemm.Run(dev, ta_.View, tb_.View, tc.View, p);
+        float[] got = tc.ToArray();
+        for (int e = 0; e < got.Length; e++)
+            Assert.True(Math.Abs(got[e] - expected[e]) <= 1e-5 * (1 + Math.Abs(expected[e])) * Math.Sqrt(k * batch),
+                $"element {e}: got {got[e]}, expected {expected[e]} (splits {split.Splits} x {split.StepsPerSplit} steps)");
+    }
+
+    [Fact]
+    public void Every_plan_covers_its_reduction_once_within_the_serial_bound()
+    {
+        var rng = new Random(5);
+        for (int t = 0; t < 2000; t++)
+        {
+            var p = Case(rng.Next(1, 300), rng.Next(1, 300), rng.Next(1, 5000), rng.Next(1, 300), false, false, false, rng.Next(2) == 0, 1f, 0f);
+            var s = Gemm.SplitFor(p);
+            long total = p.ProductBatches * (long)((p.K + GemmSharedTiled.TileK - 1) / GemmSharedTiled.TileK);
+            Assert.InRange(s.StepsPerSplit, 1, Gemm.MaxSerialSteps);
+            Assert.True((long)s.Splits * s.StepsPerSplit >= total && (long)(s.Splits - 1) * s.StepsPerSplit < total,
+                $"{s.Splits} splits of {s.StepsPerSplit} steps for {total} steps");
+        }
+    }
+
+    /// <summary>Issue 10's bound: no block of any GEMM of the default DCGAN's training step at batch 64 takes more than
+    /// 64 serial reduction steps (D.conv1's and G.deconv2's weight gradients took 832 in one block before the split).</summary>
+    [Fact]
+    public void No_gemm_of_the_default_dcgan_step_at_batch_64_runs_more_than_64_serial_steps_per_block()
+    {
+        var seen = new List<(GemmParams P, string Name)>();
+        using var dev = ComputeDevice.CreateCpu();
+        string dir = Training.TinyRun.TempDir();
+        var options = new TrainOptions { OutDir = dir, Iterations = 1, BatchSize = 64, Seed = 3, EvalEvery = 0, CheckpointEvery = 1000, SampleEvery = 1000 };
+        using var trainer = new GanTrainer(dev, options, DatasetLoader.LoadEmbedded());
+        Gemm.Observer.Value = (p, name) => seen.Add((p, name));
+        try { trainer.Step(); }
+        finally { Gemm.Observer.Value = null; }
+
+        Assert.True(seen.Count >= 20, $"{seen.Count} GEMMs seen");
+        output.WriteLine($"{"gemm",-28} {"M",5} {"N",5} {"K",5} {"batch",5} {"sum",3} {"blocks",7} {"steps before",12} {"splits",6} {"steps",5}");
+        foreach (var (p, name) in seen)
+        {
+            var s = Gemm.SplitFor(p);
+            long blocks = (long)((p.M + 63) / 64) * ((p.N + 63) / 64) * p.OutputBatches;
+            long before = p.ProductBatches * (long)((p.K + GemmSharedTiled.TileK - 1) / GemmSharedTiled.TileK);
+            output.WriteLine($"{name,-28} {p.M,5} {p.N,5} {p.K,5} {p.BatchCount,5} {p.ReduceBatch,3} {blocks,7} {before,12} {s.Splits,6} {s.StepsPerSplit,5}");
+            Assert.True(s.StepsPerSplit <= Gemm.MaxSerialSteps, $"{name}: {s.StepsPerSplit} serial steps per block");
+        }
+        Assert.Contains(seen, x => x.P.ProductBatches * ((x.P.K + 15) / 16) > Gemm.MaxSerialSteps); // the bound is not vacuous
+    }
+}
