@@ -138,9 +138,10 @@ public static class ImageFolderReader
         }
     }
 
+    private const string Unknown = "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)";
+
     private static Image<TPixel> LoadImage<TPixel>(string file) where TPixel : unmanaged, IPixel<TPixel>
     {
-        const string Unknown = "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)";
         FileStream stream;
         try { stream = File.OpenRead(file); }
         catch (UnauthorizedAccessException) { throw new DataException(file, "permission denied"); }
@@ -175,7 +176,7 @@ public static class ImageFolderReader
     /// </summary>
     private static DataException Corrupt(string file, Exception e) => e switch
     {
-        UnknownImageFormatException => new DataException(file, "not a readable image (unknown or unsupported format; expected PNG, JPEG or BMP)"),
+        UnknownImageFormatException => new DataException(file, Unknown),
         ImageFormatException or InvalidOperationException or ArgumentException or NotSupportedException =>
             new DataException(file, $"corrupt image ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"),
         IOException => new DataException(file, $"read error ({OneLine.Of(e.Message, OneLine.ParserMessageMax)})"),
