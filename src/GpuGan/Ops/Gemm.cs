@@ -9,7 +9,8 @@ namespace GpuGan.Ops;
 /// <summary>
 /// The one dispatch point for matrix products: Linear and every convolution pass reach their GEMM here.
 /// Variants: host SIMD (<see cref="HostGemm"/>); CPU family: ILGPU's kernel with one thread per 4x4 register
-/// tile; GPU family: 64x64 shared-memory tiles with the reduction split across the grid (<see cref="SplitFor"/>). Convolutions build their batched forms with <see cref="Batched"/>.
+/// tile; GPU family: 64x64 shared-memory tiles with the reduction split across the grid (<see cref="SplitFor"/>), and
+/// one thread group per row when C has one column (<see cref="GemvRows"/>). Convolutions build their batched forms with <see cref="Batched"/>.
 /// </summary>
 public static class Gemm
 {
@@ -21,9 +22,16 @@ public static class Gemm
             var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSharedTiled.Kernel);
             var reduce = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSplitReduce.Kernel);
             // The split GEMMs' partial tiles: one buffer per device, grown to the largest GEMM's need in the first step.
+            var gemv = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemvRows.Kernel);
             MemoryBuffer1D<float, Stride1D.Dense>? partial = null;
             return (a, b, c, p, name, flops, bytes) =>
             {
+                if (p.N == 1)
+                {
+                    using var _ = dev.Launch(name, ":GemvRows", flops, bytes);
+                    gemv(new KernelConfig(new Index2D(p.M, p.OutputBatches), new Index2D(GroupReduce.GroupSize, 1)), a, b, c, p);
+                    return;
+                }
                 var split = SplitFor(p);
                 long need = Math.Max(1L, (long)p.OutputBatches * split.Splits * p.M * p.N);
                 if (split.Splits > 1 && (partial == null || partial.Length < need))

@@ -39,6 +39,25 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
         var p = Case(m, n, k, batch, ta, tb, sharedA, sumBatch, alpha, beta);
         var split = Gemm.SplitFor(p);
         Assert.True(split.Splits > 1, $"the case should split: {split.Splits}");
+        MatchesReference(p, sharedA, sumBatch, $"splits {split.Splits} x {split.StepsPerSplit} steps");
+    }
+
+    public static TheoryData<int, int, int, bool, bool, float, float> GemvCases() => new()
+    {
+        // m, k, batch, transposeA, sumBatch, alpha, beta (N = 1: GemvRows)
+        { 37, 700, 1, false, false, 1f, 0f },  // D.fc's forward, shrunk: a row per group, K longer than the group
+        { 5, 33, 3, true, true, 0.5f, 1f },    // summed over a batch, A transposed, accumulating
+        { 64, 3, 2, false, false, 1f, -2f },   // K shorter than the group, batched outputs
+    };
+
+    [Theory, MemberData(nameof(GemvCases))]
+    public void One_column_gemm_matches_a_float64_reference(int m, int k, int batch, bool ta, bool sumBatch, float alpha, float beta) =>
+        MatchesReference(Case(m, 1, k, batch, ta, false, false, sumBatch, alpha, beta), false, sumBatch, "GemvRows");
+
+    void MatchesReference(GemmParams p, bool sharedA, bool sumBatch, string path)
+    {
+        int m = p.M, n = p.N, k = p.K, batch = p.BatchCount;
+        float alpha = p.Alpha, beta = p.Beta;
         var rng = new Random(Environment.TickCount);
         float[] a = Enumerable.Range(0, (sharedA ? 1 : batch) * m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         float[] b = Enumerable.Range(0, batch * k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -72,7 +91,7 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
         float[] got = tc.ToArray();
         for (int e = 0; e < got.Length; e++)
             Assert.True(Math.Abs(got[e] - expected[e]) <= 1e-5 * (1 + Math.Abs(expected[e])) * Math.Sqrt(k * batch),
-                $"element {e}: got {got[e]}, expected {expected[e]} (splits {split.Splits} x {split.StepsPerSplit} steps)");
+                $"element {e}: got {got[e]}, expected {expected[e]} ({path})");
     }
 
     [Fact]
@@ -108,6 +127,14 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
         output.WriteLine($"{"gemm",-28} {"M",5} {"N",5} {"K",5} {"batch",5} {"sum",3} {"blocks",7} {"steps before",12} {"splits",6} {"steps",5}");
         foreach (var (p, name) in seen)
         {
+            if (p.N == 1)
+            {
+                // GemvRows: a group of 256 threads per row strides over the whole reduction.
+                long perThread = ((long)p.ProductBatches * p.K + GroupReduce.GroupSize - 1) / GroupReduce.GroupSize;
+                output.WriteLine($"{name,-28} {p.M,5} {p.N,5} {p.K,5} {p.BatchCount,5} {p.ReduceBatch,3} {(long)p.M * p.OutputBatches,7} {"",12} GemvRows, {perThread} products per thread");
+                Assert.True(perThread <= Gemm.MaxSerialSteps * GemmSharedTiled.TileK, $"{name}: {perThread} products per thread");
+                continue;
+            }
             var s = Gemm.SplitFor(p);
             long blocks = (long)((p.M + 63) / 64) * ((p.N + 63) / 64) * p.OutputBatches;
             long before = p.ProductBatches * (long)((p.K + GemmSharedTiled.TileK - 1) / GemmSharedTiled.TileK);
