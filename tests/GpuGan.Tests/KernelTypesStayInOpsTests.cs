@@ -18,17 +18,10 @@ public class KernelTypesStayInOpsTests
 
     static readonly Regex Mention = new($@"\b({string.Join("|", KernelTypes)})\b", RegexOptions.Compiled);
 
-    static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GpuGan.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no GpuGan.sln above {AppContext.BaseDirectory}");
-    }
-
     // file (relative, '/'-separated) -> the kernel type names it mentions
     static Dictionary<string, string[]> Mentions()
     {
-        string root = RepoRoot();
+        string root = RepoRoot.Path;
         var found = new Dictionary<string, string[]>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories))
         {

@@ -112,7 +112,7 @@ public sealed class RoughEdgesTests
     [Fact]
     public void Every_threads_option_goes_through_the_one_capping_function()
     {
-        string root = Export.Python.RepoRoot;
+        string root = RepoRoot.Path;
         var readers = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
             .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), @"\.Int\(\s*(""threads""|Threads\.Name|DeviceOptions\.Threads\.Name)"))

@@ -13,9 +13,7 @@ internal static class Python
     public static readonly string? Plain = Find("--version");
     public static readonly string? WithTorch = Find("-c", "import torch");
 
-    public static string RepoRoot { get; } = FindRoot();
-
-    public static string CheckScript => Path.Combine(RepoRoot, "models", "check_names.py");
+    public static string CheckScript => Path.Combine(Tests.RepoRoot.Path, "models", "check_names.py");
 
     static string? Find(params string[] probe)
     {
@@ -46,13 +44,6 @@ internal static class Python
             return true;
         }
         catch (System.ComponentModel.Win32Exception) { return false; }
-    }
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GpuGan.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no GpuGan.sln above {AppContext.BaseDirectory}");
     }
 }
 

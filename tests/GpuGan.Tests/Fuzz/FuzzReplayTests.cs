@@ -19,16 +19,9 @@ public sealed class FuzzReplayTests
 {
     public static TheoryData<string> Targets => new(FuzzTargets.All.Select(t => t.Name));
 
-    static string FuzzFolder(string sub)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GpuGan.sln"))) return Path.Combine(dir.FullName, "tests", "fuzz", sub);
-        throw new InvalidOperationException($"no GpuGan.sln above {AppContext.BaseDirectory}");
-    }
-
     static string[] Files(string sub, string target)
     {
-        string dir = Path.Combine(FuzzFolder(sub), target);
+        string dir = Path.Combine(RepoRoot.Path, "tests", "fuzz", sub, target);
         return Directory.Exists(dir) ? Directory.GetFiles(dir).Order(StringComparer.Ordinal).ToArray() : [];
     }
 
