@@ -92,8 +92,9 @@ public static class IdxReader
     {
         // The allocation follows the data, not the header: a raw file's size is checked first, and gzip data is read
         // into a buffer that doubles as it fills, so a corrupt count costs at most twice what the file really holds.
-        if (stream is FileStream raw && raw.Length - headerBytes < length)
-            throw new DataException(path, $"truncated: header announces {length:N0} bytes of data after the {headerBytes}-byte header, found {raw.Length - headerBytes:N0}");
+        DataException Truncated(long found) =>
+            new(path, $"truncated: header announces {length:N0} bytes of data after the {headerBytes}-byte header, found {found:N0}");
+        if (stream is FileStream raw && raw.Length - headerBytes < length) throw Truncated(raw.Length - headerBytes);
         var payload = new byte[Math.Min(length, 1 << 20)];
         int got = 0;
         while (true)
@@ -102,8 +103,7 @@ public static class IdxReader
             if (got < payload.Length || payload.Length == length) break;
             Array.Resize(ref payload, (int)Math.Min(length, 2L * payload.Length));
         }
-        if (got < length)
-            throw new DataException(path, $"truncated: header announces {length:N0} bytes of data after the {headerBytes}-byte header, found {got:N0}");
+        if (got < length) throw Truncated(got);
         Span<byte> extra = stackalloc byte[1];
         if (stream.Read(extra) != 0)
             throw new DataException(path, $"unexpected data after the {length:N0} bytes the header announces; the file is corrupt or not an IDX file");

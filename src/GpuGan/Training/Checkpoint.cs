@@ -80,8 +80,8 @@ public sealed class Checkpoint
             if (version != FormatVersion) throw new CheckpointException($"{path}: checkpoint format {version}, this GpuGan reads {FormatVersion}");
             int jsonLength = r.ReadInt32();
             // Lengths are checked against what is left before anything is allocated, so a corrupt length costs nothing.
-            long left = all.Length - 4 - r.BaseStream.Position;
-            if (jsonLength < 0 || jsonLength > left) throw new CheckpointException($"{path}: checkpoint's run state claims {jsonLength} bytes, {left} are left");
+            long Left() => r.BaseStream.Length - r.BaseStream.Position;
+            if (jsonLength < 0 || jsonLength > Left()) throw new CheckpointException($"{path}: checkpoint's run state claims {jsonLength} bytes, {Left()} are left");
             var state = ParseState(r.ReadBytes(jsonLength), path);
             int count = r.ReadInt32();
             if (count is < 0 or > MaxTensors) throw new CheckpointException($"{path}: checkpoint lists {count} tensors");
@@ -98,7 +98,7 @@ public sealed class Checkpoint
                 long expect = shape.Any(d => d < 0) ? -1 : shape.Aggregate(1L, (a, d) => Math.Min(a * d, int.MaxValue + 1L));
                 if (length != expect || length < 0)
                     throw new CheckpointException($"{path}: tensor {Text.OneLine.Quote(name)} holds {length} values for shape ({string.Join(", ", shape)})");
-                if (length * 4L > all.Length - 4 - r.BaseStream.Position) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {Text.OneLine.Quote(name)}");
+                if (length * 4L > Left()) throw new CheckpointException($"{path}: checkpoint is truncated in tensor {Text.OneLine.Quote(name)}");
                 var bytes = r.ReadBytes(length * 4);
                 var data = new float[length];
                 for (int i = 0; i < length; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
