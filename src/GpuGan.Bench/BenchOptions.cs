@@ -111,10 +111,13 @@ public sealed record BenchOptions
     }
 
     /// <summary>A file the run writes at its end, checked now: a bad path should not cost minutes of benchmarking first.</summary>
-    static string? OutputFile(string mode, ParsedOptions o, string name) =>
-        o.String(name) is { } path && GpuGan.Data.OutputPath.FileProblem(path) is { } problem
-            ? throw new UsageException($"{mode}: --{name} {path} {problem}")
-            : o.String(name);
+    static string? OutputFile(string mode, ParsedOptions o, string name)
+    {
+        string? path = o.String(name);
+        if (path != null && GpuGan.Data.OutputPath.FileProblem(path) is { } problem)
+            throw new UsageException($"{mode}: --{name} {path} {problem}");
+        return path;
+    }
 
     static IReadOnlyList<ulong>? ParseSeeds(string mode, string? list)
     {

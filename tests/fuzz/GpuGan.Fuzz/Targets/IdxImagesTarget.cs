@@ -10,7 +10,8 @@ public sealed class IdxImagesTarget : FuzzTarget
     public override IReadOnlyList<Type> Errors => [typeof(DataException)];
 
     // Deflate expands at most 1,032:1 and the payload buffer doubles as it fills, so 2,100x the file plus I/O buffers.
-    public override long AllocationBound(long inputBytes) => 4 * MiB + 2_100 * inputBytes;
+    internal static long IdxBound(long inputBytes) => 4 * MiB + 2_100 * inputBytes;
+    public override long AllocationBound(long inputBytes) => IdxBound(inputBytes);
 
     public override string Read(string path)
     {

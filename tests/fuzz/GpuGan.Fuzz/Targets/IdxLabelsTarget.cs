@@ -8,7 +8,7 @@ public sealed class IdxLabelsTarget : FuzzTarget
     public override string Name => "idx-labels";
     public override string Description => "IdxReader.ReadLabels: idx1 labels, raw or gzip (CRC/length trailer checked)";
     public override IReadOnlyList<Type> Errors => [typeof(DataException)];
-    public override long AllocationBound(long inputBytes) => 4 * MiB + 2_100 * inputBytes;
+    public override long AllocationBound(long inputBytes) => IdxImagesTarget.IdxBound(inputBytes);
 
     public override string Read(string path) => $"{IdxReader.ReadLabels(path).Length} labels";
 
