@@ -22,10 +22,12 @@ public static class ActivationForward
         for (int i = range.Start(t); i < end; i++) At(i, x, y, kind, slope);
     }
 
-    static void At(int i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope)
-    {
-        float v = x[i];
-        y[i] = kind switch
+    static void At(int i, ArrayView<float> x, ArrayView<float> y, ActivationKind kind, float slope) =>
+        y[i] = Apply(x[i], kind, slope);
+
+    /// <summary>f(v); shared with the kernels that fuse the activation (BatchNorm).</summary>
+    public static float Apply(float v, ActivationKind kind, float slope) =>
+        kind switch
         {
             // NaN propagates as in PyTorch: relu(NaN) = NaN (the test is written so NaN fails it),
             // leaky_relu(NaN) = slope * NaN = NaN. Finite inputs (and -0, which maps to +0) are unchanged.
@@ -35,7 +37,6 @@ public static class ActivationForward
             ActivationKind.Sigmoid => 1f / (1f + XMath.Exp(-v)),
             _ => v,
         };
-    }
 }
 
 /// <summary>
@@ -51,10 +52,12 @@ public static class ActivationBackward
         for (int i = range.Start(t); i < end; i++) At(i, y, dy, dx, kind, slope);
     }
 
-    static void At(int i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope)
-    {
-        float o = y[i], g = dy[i];
-        dx[i] = kind switch
+    static void At(int i, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ActivationKind kind, float slope) =>
+        dx[i] = Apply(y[i], dy[i], kind, slope);
+
+    /// <summary>dy * f'(x) from the output o = f(x); shared with the kernels that fuse the activation (BatchNorm).</summary>
+    public static float Apply(float o, float g, ActivationKind kind, float slope) =>
+        kind switch
         {
             // As PyTorch: threshold_backward is `y <= 0 ? 0 : dy`, so a NaN y passes dy through unchanged;
             // leaky_relu_backward is `x > 0 ? dy : slope * dy`, so a NaN gives slope * dy (y has x's sign and NaN-ness).
@@ -64,5 +67,4 @@ public static class ActivationBackward
             ActivationKind.Sigmoid => g * o * (1f - o),
             _ => g,
         };
-    }
 }

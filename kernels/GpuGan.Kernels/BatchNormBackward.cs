@@ -3,21 +3,23 @@ using ILGPU;
 namespace GpuGan.Kernels;
 
 /// <summary>
-/// BatchNorm backward, step 1: per channel sumDy = sum dy and sumDyXhat = sum dy * xhat (xhat recomputed
+/// BatchNorm backward, step 1: per channel sumDy = sum g and sumDyXhat = sum g * xhat (xhat recomputed
 /// from x, mean, invStd), kept in sums[c] and sums[C + c] for step 2, and accumulated into the parameter
-/// gradients: dGamma[c] += sumDyXhat, dBeta[c] += sumDy.
+/// gradients: dGamma[c] += sumDyXhat, dBeta[c] += sumDy. g = dy * f'(from y) for a fused activation
+/// (<see cref="BatchNormParams.PreActivationGrad"/>), dy itself without one.
 /// </summary>
 public static class BatchNormBackwardSums
 {
-    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l, ElementRange range)
+    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn, ElementRange range)
     {
         int t = ThreadIndex.Global;
         int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, dy, mean, invStd, sums, dGamma, dBeta, l);
+        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, y, dy, mean, invStd, sums, dGamma, dBeta, bn);
     }
 
-    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l)
+    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
+        var l = bn.Layout;
         float m = mean[c], s = invStd[c];
         float sumDy = 0f, sumDyXhat = 0f;
         for (int n = 0; n < l.Batch; n++)
@@ -26,7 +28,7 @@ public static class BatchNormBackwardSums
             float a = 0f, b = 0f;
             for (int p = 0; p < l.Plane; p++)
             {
-                float g = dy[o + p];
+                float g = bn.PreActivationGrad(y, dy, o + p);
                 a += g;
                 b += g * ((x[o + p] - m) * s);
             }
@@ -37,9 +39,10 @@ public static class BatchNormBackwardSums
     }
 
     /// <summary>GPU: one group of GroupReduce.GroupSize threads per channel (grid x = channel).</summary>
-    public static void PerGroup(ArrayView<float> x, ArrayView<float> dy, ArrayView<float> mean,
-        ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, ChannelLayout l)
+    public static void PerGroup(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean,
+        ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
+        var l = bn.Layout;
         var scratch = SharedMemory.Allocate<float>(GroupReduce.GroupSize);
         int c = Grid.IdxX;
         float m = mean[c], s = invStd[c];
@@ -47,7 +50,7 @@ public static class BatchNormBackwardSums
         for (int e = Group.IdxX; e < l.PerChannel; e += Group.DimX)
         {
             int i = l.Offset(e / l.Plane, c) + e % l.Plane;
-            float g = dy[i];
+            float g = bn.PreActivationGrad(y, dy, i);
             a += g;
             b += g * ((x[i] - m) * s);
         }
@@ -68,23 +71,24 @@ public static class BatchNormBackwardSums
 
 /// <summary>
 /// BatchNorm backward, step 2 (elementwise): the input gradient (written, not accumulated).
-/// Training: dx = gamma*invStd*(dy - (sumDy + xhat*sumDyXhat)/count); evaluation: dx = gamma*invStd*dy.
+/// Training: dx = gamma*invStd*(g - (sumDy + xhat*sumDyXhat)/count); evaluation: dx = gamma*invStd*g, with g
+/// as in step 1 (dy through the fused activation's derivative).
 /// </summary>
 public static class BatchNormBackwardInput
 {
-    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn, ElementRange range)
+    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn, ElementRange range)
     {
         int t = ThreadIndex.Global;
         int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) At(i, x, dy, dx, mean, invStd, gamma, sums, bn);
+        for (int i = range.Start(t); i < end; i++) At(i, x, y, dy, dx, mean, invStd, gamma, sums, bn);
     }
 
-    static void At(int index, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)
+    static void At(int index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)
     {
         var l = bn.Layout;
         int c = (index / l.Plane) % l.Channels;
         float s = invStd[c];
-        float g = dy[index];
+        float g = bn.PreActivationGrad(y, dy, index);
         if (bn.Training != 0)
         {
             float xhat = (x[index] - mean[c]) * s;

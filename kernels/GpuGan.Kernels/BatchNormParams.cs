@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuGan.Kernels;
 
 public struct BatchNormParams
@@ -7,4 +9,12 @@ public struct BatchNormParams
     public float Momentum;
     /// <summary>1: normalise with batch statistics (training); 0: with running statistics.</summary>
     public int Training;
+    /// <summary>The activation fused after the normalisation: forward writes f(BN(x)); backward reads f' from that output.</summary>
+    public ActivationKind Activation;
+    /// <summary>LeakyReLU's negative slope (> 0, so its sign can be read from the output).</summary>
+    public float Slope;
+
+    /// <summary>dL/d(BN(x)) at one element from dL/dy and y = f(BN(x)); y is not read without an activation.</summary>
+    public readonly float PreActivationGrad(ArrayView<float> y, ArrayView<float> dy, int i) =>
+        Activation == ActivationKind.Identity ? dy[i] : ActivationBackward.Apply(y[i], dy[i], Activation, Slope);
 }

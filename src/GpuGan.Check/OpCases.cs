@@ -107,6 +107,19 @@ public static class OpCases
         all.Add(Bn(2, 5, 17, 19, true, true, gpu: true));   // 646 values per channel: several rounds of a 256-thread group
         all.Add(Bn(2, 128, 7, 7, true, true, name: "dcgan_G_batchnorm2d_128_7x7"));
         all.Add(Bn(3, 64, 14, 14, true, false, name: "dcgan_G_batchnorm2d_eval_64_14x14"));
+        // BatchNorm with the activation after it fused (y = f(BN(x)), f' read from y); kinked ones with few values
+        // per channel, so beta can keep every pre-activation clear of the kink (BatchNormProblem).
+        OpCase BnAct(OpCase bn, ActivationFunction f, float slope = 0f) =>
+            bn with { Name = bn.Name + $"_{f}" + (f == ActivationFunction.LeakyRelu ? $"_{slope}" : ""), Act = f, Slope = slope };
+        all.Add(BnAct(Bn(5, 7, 1, 1, false, true, gpu: true), ActivationFunction.Relu));
+        all.Add(BnAct(Bn(3, 4, 3, 2, true, true, gpu: true), ActivationFunction.LeakyRelu, 0.2f));
+        all.Add(BnAct(Bn(4, 3, 1, 1, false, false), ActivationFunction.LeakyRelu, 0.2f));
+        all.Add(BnAct(Bn(2, 3, 3, 5, true, false, gpu: true), ActivationFunction.Relu));
+        all.Add(BnAct(Bn(2, 3, 4, 5, true, true), ActivationFunction.Relu));
+        all.Add(BnAct(Bn(3, 5, 2, 3, true, false), ActivationFunction.LeakyRelu, 0.01f));
+        all.Add(BnAct(Bn(2, 5, 17, 19, true, true, gpu: true), ActivationFunction.Tanh));   // several rounds of a group; smooth f
+        all.Add(BnAct(Bn(6, 4, 1, 1, false, true), ActivationFunction.Sigmoid));
+        all.Add(BnAct(Bn(2, 4, 3, 3, true, false), ActivationFunction.Tanh));
 
         // ---- activations
         foreach (var (kind, slope, len) in new[] { (ActivationFunction.Relu, 0f, 37), (ActivationFunction.LeakyRelu, 0.2f, 101), (ActivationFunction.LeakyRelu, 0.01f, 5),

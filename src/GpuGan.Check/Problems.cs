@@ -137,7 +137,10 @@ public sealed class LinearProblem : OpProblem
     }
 }
 
-/// <summary>BatchNorm1d (plane 1) or BatchNorm2d, training or eval, incl. the running-stat update.</summary>
+/// <summary>
+/// BatchNorm1d (plane 1) or BatchNorm2d, training or eval, incl. the running-stat update; with c.Act the fused
+/// activation after it (y = f(BN(x)), the backward reading f' from y).
+/// </summary>
 public sealed class BatchNormProblem : OpProblem
 {
     readonly OpCase c;
@@ -156,10 +159,42 @@ public sealed class BatchNormProblem : OpProblem
         // shift channels apart so mean subtraction matters
         for (int i = 0; i < len; i++) x[i] += (i / Plane % c.C) * 0.5f - 0.7f;
         Add("x", XShape, x, Role.Input);
-        Add("gamma", [c.C], Uniform(rng, c.C, 0.5, 1.5), Role.Param);
-        Add("beta", [c.C], Uniform(rng, c.C, -0.5, 0.5), Role.Param);
-        Add("running_mean", [c.C], Uniform(rng, c.C, -0.5, 0.5), Role.Const);
-        Add("running_var", [c.C], Uniform(rng, c.C, 0.5, 2.0), Role.Const);
+        var gamma = Uniform(rng, c.C, 0.5, 1.5);
+        var beta = Uniform(rng, c.C, -0.5, 0.5);
+        var runningMean = Uniform(rng, c.C, -0.5, 0.5);
+        var runningVar = Uniform(rng, c.C, 0.5, 2.0);
+        if (c.Act is ActivationFunction.Relu or ActivationFunction.LeakyRelu)
+            beta = BetaAwayFromKink(x, gamma, runningMean, runningVar);
+        Add("gamma", [c.C], gamma, Role.Param);
+        Add("beta", [c.C], beta, Role.Param);
+        Add("running_mean", [c.C], runningMean, Role.Const);
+        Add("running_var", [c.C], runningVar, Role.Const);
+    }
+
+    /// <summary>
+    /// Per channel, the beta in [-0.5, 0.5] that keeps every pre-activation gamma*xhat + beta farthest from the
+    /// kink at 0, so the finite differences (steps of h in x, gamma, beta) never straddle it.
+    /// </summary>
+    float[] BetaAwayFromKink(float[] x, float[] gamma, float[] runningMean, float[] runningVar)
+    {
+        static double[] D(float[] a) => a.Select(f => (double)f).ToArray();
+        var scaled = RefOps.BatchNorm(c.N, c.C, Plane, D(x), D(gamma), new double[c.C], D(runningMean), D(runningVar), c.Training,
+            Eps, Momentum, out _, out _);
+        var beta = new float[c.C];
+        for (int ch = 0; ch < c.C; ch++)
+        {
+            double best = double.NegativeInfinity;
+            for (int k = 0; k <= 200; k++)
+            {
+                float b = -0.5f + k * 0.005f;
+                double margin = double.PositiveInfinity;
+                for (int n = 0; n < c.N; n++)
+                for (int p = 0; p < Plane; p++)
+                    margin = Math.Min(margin, Math.Abs(scaled[(n * c.C + ch) * Plane + p] + b));
+                if (margin > best) { best = margin; beta[ch] = b; }
+            }
+        }
+        return beta;
     }
 
     double MinChannelStd(float[] x)
@@ -183,6 +218,7 @@ public sealed class BatchNormProblem : OpProblem
     {
         var y = RefOps.BatchNorm(c.N, c.C, Plane, v["x"], v["gamma"], v["beta"], v["running_mean"], v["running_var"], c.Training,
             Eps, Momentum, out var rm, out var rv);
+        for (int i = 0; i < y.Length; i++) y[i] = RefOps.Activation(c.Act, y[i], c.Slope);
         return new() { ["y"] = y, ["running_mean"] = rm, ["running_var"] = rv };
     }
 
@@ -200,7 +236,7 @@ public sealed class BatchNormProblem : OpProblem
         var sums = ts.Poisoned(2 * c.C);
         var y = ts.Poisoned(XShape);
         BatchNormOps.Forward(dev, x.View, y.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View,
-            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training);
+            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training, c.Act, c.Slope);
         r.Outputs["y"] = y.ToArray();
         r.Outputs["running_mean"] = rm.ToArray();
         r.Outputs["running_var"] = rv.ToArray();
@@ -209,8 +245,8 @@ public sealed class BatchNormProblem : OpProblem
         var dx = ts.Poisoned(XShape);
         var dg = ts.Up(prefill["gamma"], c.C);
         var dbeta = ts.Up(prefill["beta"], c.C);
-        BatchNormOps.Backward(dev, x.View, dy.View, dx.View, gamma.View, mean.View, invStd.View, sums.View, dg.View, dbeta.View,
-            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training);
+        BatchNormOps.Backward(dev, x.View, y.View, dy.View, dx.View, gamma.View, mean.View, invStd.View, sums.View, dg.View, dbeta.View,
+            c.N, c.C, Plane, (float)Eps, (float)Momentum, c.Training, c.Act, c.Slope);
         r.Grads["x"] = dx.ToArray();
         r.Grads["gamma"] = dg.ToArray();
         r.Grads["beta"] = dbeta.ToArray();

@@ -1,3 +1,5 @@
+using GpuGan.Ops;
+
 namespace GpuGan.Check;
 
 /// <summary>Shape of a reference 2-D convolution (PyTorch conventions). Output sizes computed here, independently of ConvOptions.</summary>
@@ -285,6 +287,15 @@ public static class RefOps
     public static double LeakyRelu(double v, double slope) => v > 0 ? v : slope * v;
     public static double Tanh(double v) => Math.Tanh(v);
     public static double Sigmoid(double v) => 1.0 / (1.0 + Math.Exp(-v));
+
+    public static double Activation(ActivationFunction f, double v, double slope) => f switch
+    {
+        ActivationFunction.Relu => Relu(v),
+        ActivationFunction.LeakyRelu => LeakyRelu(v, slope),
+        ActivationFunction.Tanh => Tanh(v),
+        ActivationFunction.Sigmoid => Sigmoid(v),
+        _ => v,
+    };
 
     // ---- GAN loss terms, per sample, on a logit / raw output l ----
 

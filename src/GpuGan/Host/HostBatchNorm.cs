@@ -9,7 +9,8 @@ namespace GpuGan.Host;
 /// <see cref="BatchNormBackwardSums"/>, <see cref="BatchNormBackwardInput"/>, <see cref="ChannelSum"/>).
 /// Work is split by whole channels: one worker computes a channel's statistics (summed per image plane, then
 /// across images, as the per-thread kernels do) and then normalises (or back-propagates) that channel, so one
-/// wake of the workers covers both kernels and the results do not depend on the thread count.
+/// wake of the workers covers both kernels and the results do not depend on the thread count. A fused activation
+/// (bn.Activation) is applied as y is written, and its derivative read from y where dy is read.
 /// </summary>
 public sealed unsafe class HostBatchNorm
 {
@@ -26,7 +27,7 @@ public sealed unsafe class HostBatchNorm
         channelSum = ChannelSumWorker;
     }
 
-    /// <summary>Training: batch statistics into mean/invStd, running statistics updated; evaluation: the running ones. Then y = normalised x.</summary>
+    /// <summary>Training: batch statistics into mean/invStd, running statistics updated; evaluation: the running ones. Then y = f(normalised x).</summary>
     public void Forward(float* x, float* y, float* gamma, float* beta, float* runningMean, float* runningVar, float* mean, float* invStd, in BatchNormParams bn)
     {
         lock (pool)
@@ -37,12 +38,15 @@ public sealed unsafe class HostBatchNorm
         }
     }
 
-    /// <summary>sums[c] = sum dy, sums[C+c] = sum dy*xhat; dGamma += sums[C+c], dBeta += sums[c]; dx written when not null.</summary>
-    public void Backward(float* x, float* dy, float* dx, float* gamma, float* mean, float* invStd, float* sums, float* dGamma, float* dBeta, in BatchNormParams bn)
+    /// <summary>
+    /// sums[c] = sum g, sums[C+c] = sum g*xhat with g = dy * f'(read from y); dGamma += sums[C+c], dBeta += sums[c];
+    /// dx written when not null. y is read only with an activation.
+    /// </summary>
+    public void Backward(float* x, float* y, float* dy, float* dx, float* gamma, float* mean, float* invStd, float* sums, float* dGamma, float* dBeta, in BatchNormParams bn)
     {
         lock (pool)
         {
-            this.x = x; this.dy = dy; this.dx = dx; this.gamma = gamma; this.mean = mean; this.invStd = invStd;
+            this.x = x; this.y = y; this.dy = dy; this.dx = dx; this.gamma = gamma; this.mean = mean; this.invStd = invStd;
             this.sums = sums; this.dGamma = dGamma; this.dBeta = dBeta; this.bn = bn;
             Run(backward);
         }
@@ -92,6 +96,10 @@ public sealed unsafe class HostBatchNorm
         var (start, end) = Share(worker);
         var l = bn.Layout;
         int vw = Vector<float>.Count;
+        var act = bn.Activation;
+        float slope = bn.Slope;
+        // The last vector start; Tanh and Sigmoid run element by element.
+        int vectorEnd = HostActivation.HasVectorForward(act) ? l.Plane - vw : -1;
         for (int c = start; c < end; c++)
         {
             if (bn.Training != 0)
@@ -118,16 +126,16 @@ public sealed unsafe class HostBatchNorm
                 mean[c] = runningMean[c];
                 invStd[c] = 1f / MathF.Sqrt(runningVar[c] + bn.Eps);
             }
-            // y = gamma * ((x - mean) * invStd) + beta, in the kernel's order (no fused multiply-add).
+            // y = f(gamma * ((x - mean) * invStd) + beta), in the kernel's order (no fused multiply-add).
             float mc = mean[c], sc = invStd[c], gc = gamma[c], bc = beta[c];
-            Vector<float> vm = new(mc), vs = new(sc), vg = new(gc), vb = new(bc);
+            Vector<float> vm = new(mc), vs = new(sc), vg = new(gc), vb = new(bc), vslope = new(slope);
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
                 float* src = x + o, dst = y + o;
                 int p = 0;
-                for (; p + vw <= l.Plane; p += vw) (vg * ((Vector.Load(src + p) - vm) * vs) + vb).Store(dst + p);
-                for (; p < l.Plane; p++) dst[p] = gc * ((src[p] - mc) * sc) + bc;
+                for (; p <= vectorEnd; p += vw) HostActivation.Forward(vg * ((Vector.Load(src + p) - vm) * vs) + vb, act, vslope).Store(dst + p);
+                for (; p < l.Plane; p++) dst[p] = HostActivation.Forward(gc * ((src[p] - mc) * sc) + bc, act, slope);
             }
         }
     }
@@ -137,6 +145,10 @@ public sealed unsafe class HostBatchNorm
         var (start, end) = Share(worker);
         var l = bn.Layout;
         int vw = Vector<float>.Count;
+        var act = bn.Activation;
+        float slope = bn.Slope;
+        bool fused = act != ActivationKind.Identity;
+        var vslope = new Vector<float>(slope);
         for (int c = start; c < end; c++)
         {
             float m = mean[c], s = invStd[c];
@@ -144,11 +156,11 @@ public sealed unsafe class HostBatchNorm
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
-                float* xs = x + o, gs = dy + o;
+                float* xs = x + o, ys = y + o, gs = dy + o;
                 float a = 0f, b = 0f;
                 for (int p = 0; p < l.Plane; p++)
                 {
-                    float g = gs[p];
+                    float g = fused ? HostActivation.Backward(ys[p], gs[p], act, slope) : gs[p];
                     a += g;
                     b += g * ((xs[p] - m) * s);
                 }
@@ -161,7 +173,7 @@ public sealed unsafe class HostBatchNorm
             dBeta[c] += sumDy;
             if (dx == null) continue;
 
-            // Training: dx = gamma*invStd*(dy - (sumDy + xhat*sumDyXhat)/count); evaluation: gamma*invStd*dy.
+            // Training: dx = gamma*invStd*(g - (sumDy + xhat*sumDyXhat)/count); evaluation: gamma*invStd*g.
             float gs2 = gamma[c] * s;
             float count = l.PerChannel;
             bool training = bn.Training != 0;
@@ -169,25 +181,28 @@ public sealed unsafe class HostBatchNorm
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
-                float* xs = x + o, g = dy + o, d = dx + o;
+                float* xs = x + o, ys = y + o, g = dy + o, d = dx + o;
                 int p = 0;
                 if (training)
                 {
                     for (; p + vw <= l.Plane; p += vw)
                     {
                         var xhat = (Vector.Load(xs + p) - vm) * vs;
-                        (vgs * (Vector.Load(g + p) - (va + xhat * vb) / vc)).Store(d + p);
+                        var vg = fused ? HostActivation.Backward(Vector.Load(ys + p), Vector.Load(g + p), act, vslope) : Vector.Load(g + p);
+                        (vgs * (vg - (va + xhat * vb) / vc)).Store(d + p);
                     }
                     for (; p < l.Plane; p++)
                     {
                         float xhat = (xs[p] - m) * s;
-                        d[p] = gs2 * (g[p] - (sumDy + xhat * sumDyXhat) / count);
+                        float gp = fused ? HostActivation.Backward(ys[p], g[p], act, slope) : g[p];
+                        d[p] = gs2 * (gp - (sumDy + xhat * sumDyXhat) / count);
                     }
                 }
                 else
                 {
-                    for (; p + vw <= l.Plane; p += vw) (vgs * Vector.Load(g + p)).Store(d + p);
-                    for (; p < l.Plane; p++) d[p] = gs2 * g[p];
+                    for (; p + vw <= l.Plane; p += vw)
+                        (vgs * (fused ? HostActivation.Backward(Vector.Load(ys + p), Vector.Load(g + p), act, vslope) : Vector.Load(g + p))).Store(d + p);
+                    for (; p < l.Plane; p++) d[p] = gs2 * (fused ? HostActivation.Backward(ys[p], g[p], act, slope) : g[p]);
                 }
             }
         }

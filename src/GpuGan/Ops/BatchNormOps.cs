@@ -12,27 +12,37 @@ namespace GpuGan.Ops;
 /// </summary>
 public static class BatchNormOps
 {
-    /// <summary>x: (batch, channels, plane); training normalises with the batch statistics and updates the running ones.</summary>
+    /// <summary>
+    /// x: (batch, channels, plane); training normalises with the batch statistics and updates the running ones.
+    /// y = f(BN(x)) with f the fused <paramref name="activation"/> (Identity: plain BatchNorm).
+    /// </summary>
     public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd,
-        int batch, int channels, int plane, float eps, float momentum, bool training) =>
-        Forward(dev, x, y, gamma, beta, runningMean, runningVar, mean, invStd, Params(batch, channels, plane, eps, momentum, training));
+        int batch, int channels, int plane, float eps, float momentum, bool training,
+        ActivationFunction activation = ActivationFunction.Identity, float slope = 0f) =>
+        Forward(dev, x, y, gamma, beta, runningMean, runningVar, mean, invStd, Params(batch, channels, plane, eps, momentum, training, activation, slope));
 
-    // dGamma += sum dy*xhat, dBeta += sum dy; dx written (when wanted). Uses mean/invStd saved by Forward with the same sizes and mode.
-    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+    // dGamma += sum g*xhat, dBeta += sum g; dx written (when wanted); g = dy through f' read from Forward's output y
+    // (y unread for Identity). Uses mean/invStd saved by Forward with the same sizes, mode and activation.
+    public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta,
-        int batch, int channels, int plane, float eps, float momentum, bool training) =>
-        Backward(dev, x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, Params(batch, channels, plane, eps, momentum, training));
+        int batch, int channels, int plane, float eps, float momentum, bool training,
+        ActivationFunction activation = ActivationFunction.Identity, float slope = 0f) =>
+        Backward(dev, x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, Params(batch, channels, plane, eps, momentum, training, activation, slope));
 
-    static BatchNormParams Params(int batch, int channels, int plane, float eps, float momentum, bool training) => new()
+    static BatchNormParams Params(int batch, int channels, int plane, float eps, float momentum, bool training, ActivationFunction activation, float slope) => new()
     {
         Layout = new ChannelLayout { Batch = batch, Channels = channels, Plane = plane },
         Eps = eps, Momentum = momentum, Training = training ? 1 : 0,
+        Activation = activation.ToKernel(), Slope = slope,
     };
+
+    // Per element and pass over dy: the backward kernels read y too when an activation is fused.
+    static double FusedBytes(BatchNormParams bn) => bn.Activation == ActivationKind.Identity ? 0.0 : 4.0;
 
     internal delegate void ForwardLaunch(ArrayView<float> x, ArrayView<float> y, ArrayView<float> gamma, ArrayView<float> beta,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> mean, ArrayView<float> invStd, BatchNormParams bn);
-    internal delegate void BackwardLaunch(ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+    internal delegate void BackwardLaunch(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn);
 
     // The kernel families differ only in how the per-channel sums are reduced: one group per channel with
@@ -55,14 +65,14 @@ public static class BatchNormOps
     internal static readonly OpVariants<BackwardLaunch> BackwardVariants = new OpVariants<BackwardLaunch>("BatchNormBackward")
         .Register(dev => IlgpuBackward(dev, perGroup: true), OpVariant.GpuFamily)
         .Register(dev => IlgpuBackward(dev, perGroup: false), OpVariant.CpuFamily)
-        .Register(dev => (x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
+        .Register(dev => (x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
         {
             var l = bn.Layout;
-            using var _ = dev.Launch("BatchNormBackward:Host", (dx.HasValue ? 12.0 : 5.0) * l.Length, (dx.HasValue ? 20.0 : 8.0) * l.Length);
+            using var _ = dev.Launch("BatchNormBackward:Host", (dx.HasValue ? 12.0 : 5.0) * l.Length, (dx.HasValue ? 20.0 + 2 * FusedBytes(bn) : 8.0 + FusedBytes(bn)) * l.Length);
             dev.Synchronize();
             unsafe
             {
-                dev.HostBatchNorm.Backward(HostMemory.Pointer(x), HostMemory.Pointer(dy), dx.HasValue ? HostMemory.Pointer(dx.Value) : null,
+                dev.HostBatchNorm.Backward(HostMemory.Pointer(x), HostMemory.Pointer(y), HostMemory.Pointer(dy), dx.HasValue ? HostMemory.Pointer(dx.Value) : null,
                     HostMemory.Pointer(gamma), HostMemory.Pointer(mean), HostMemory.Pointer(invStd), HostMemory.Pointer(sums),
                     HostMemory.Pointer(dGamma), HostMemory.Pointer(dBeta), bn);
             }
@@ -78,7 +88,7 @@ public static class BatchNormOps
         var running = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, float>(BatchNormRunningStatistics.Kernel);
         var normalize = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormForward.Kernel);
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormForward.Kernel);
         return (x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn) =>
         {
             var l = bn.Layout;
@@ -101,7 +111,7 @@ public static class BatchNormOps
             using (dev.Launch("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
             {
                 var r = dev.Range(l.Length);
-                normalize(r.Threads, x, y, mean, invStd, gamma, beta, l, r);
+                normalize(r.Threads, x, y, mean, invStd, gamma, beta, bn, r);
             }
         };
     }
@@ -109,31 +119,31 @@ public static class BatchNormOps
     static BackwardLaunch IlgpuBackward(ComputeDevice dev, bool perGroup)
     {
         var acc = dev.Accelerator;
-        var sumsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout>(BatchNormBackwardSums.PerGroup) : null;
-        var sumsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ChannelLayout, ElementRange>(BatchNormBackwardSums.PerThread);
-        var input = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
+        var sumsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormBackwardSums.PerGroup) : null;
+        var sumsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardSums.PerThread);
+        var input = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardInput.Kernel);
-        return (x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
+        return (x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
         {
             var l = bn.Layout;
             if (sumsPerGroup != null)
             {
-                using var _ = dev.Launch("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, 8.0 * l.Length);
-                sumsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, dy, mean, invStd, sums, dGamma, dBeta, l);
+                using var _ = dev.Launch("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, (8.0 + FusedBytes(bn)) * l.Length);
+                sumsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, y, dy, mean, invStd, sums, dGamma, dBeta, bn);
             }
             else
             {
-                using var _ = dev.Launch("BatchNormBackwardSums.PerThread", 5.0 * l.Length, 8.0 * l.Length);
+                using var _ = dev.Launch("BatchNormBackwardSums.PerThread", 5.0 * l.Length, (8.0 + FusedBytes(bn)) * l.Length);
                 var r = dev.Range(l.Channels);
-                sumsPerThread!(r.Threads, x, dy, mean, invStd, sums, dGamma, dBeta, l, r);
+                sumsPerThread!(r.Threads, x, y, dy, mean, invStd, sums, dGamma, dBeta, bn, r);
             }
             if (!dx.HasValue) return;
-            using (dev.Launch("BatchNormBackwardInput", 7.0 * l.Length, 12.0 * l.Length))
+            using (dev.Launch("BatchNormBackwardInput", 7.0 * l.Length, (12.0 + FusedBytes(bn)) * l.Length))
             {
                 var r = dev.Range(l.Length);
-                input(r.Threads, x, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
+                input(r.Threads, x, y, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
             }
         };
     }
@@ -147,7 +157,7 @@ public static class BatchNormOps
         ForwardVariants.For(dev)(x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn);
     }
 
-    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
+    internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn) =>
-        BackwardVariants.For(dev)(x, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn);
+        BackwardVariants.For(dev)(x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn);
 }

@@ -66,29 +66,34 @@ public class HostKernelTests(TestDeviceFixture fixture)
                 var bsums = Up(new float[2 * l.Channels]);
                 var dGamma = Up(Uniform(rng, l.Channels, -1, 1));
                 var dBeta = Up(Uniform(rng, l.Channels, -1, 1));
-                foreach (int training in new[] { 1, 0 })
+                // plain, and with each activation fused (f applied to y, f' read from y: both vector and scalar paths)
+                foreach (var (act, slope) in new[] { (ActivationKind.Identity, 0f), (ActivationKind.Relu, 0f), (ActivationKind.LeakyRelu, 0.2f), (ActivationKind.Tanh, 0f), (ActivationKind.Sigmoid, 0f) })
                 {
-                    var bn = new BatchNormParams { Layout = l, Eps = 1e-5f, Momentum = 0.1f, Training = training };
+                    string a = act == ActivationKind.Identity ? "" : $".{act}";
                     var by = Up(new float[l.Length]);
-                    var bdx = Up(new float[l.Length]);
-                    BatchNormOps.Forward(dev, bx.View, by.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View, bn);
-                    BatchNormOps.Backward(dev, bx.View, bdy.View, training == 1 ? bdx.View : null, gamma.View, mean.View, invStd.View, bsums.View, dGamma.View, dBeta.View, bn);
-                    string p = $"bn{training}.{tag}";
-                    r[$"{p}.y"] = by.ToArray();
-                    if (training == 1) r[$"{p}.dx"] = bdx.ToArray();
-                    r[$"{p}.mean"] = mean.ToArray();
-                    r[$"{p}.invStd"] = invStd.ToArray();
-                    r[$"{p}.runningMean"] = rm.ToArray();
-                    r[$"{p}.runningVar"] = rv.ToArray();
-                    r[$"{p}.sums"] = bsums.ToArray();
-                    r[$"{p}.dGamma"] = dGamma.ToArray();
-                    r[$"{p}.dBeta"] = dBeta.ToArray();
+                    foreach (int training in new[] { 1, 0 })
+                    {
+                        var bn = new BatchNormParams { Layout = l, Eps = 1e-5f, Momentum = 0.1f, Training = training, Activation = act, Slope = slope };
+                        var bdx = Up(new float[l.Length]);
+                        BatchNormOps.Forward(dev, bx.View, by.View, gamma.View, beta.View, rm.View, rv.View, mean.View, invStd.View, bn);
+                        BatchNormOps.Backward(dev, bx.View, by.View, bdy.View, training == 1 ? bdx.View : null, gamma.View, mean.View, invStd.View, bsums.View, dGamma.View, dBeta.View, bn);
+                        string p = $"bn{training}{a}.{tag}";
+                        r[$"{p}.y"] = by.ToArray();
+                        if (training == 1) r[$"{p}.dx"] = bdx.ToArray();
+                        r[$"{p}.mean"] = mean.ToArray();
+                        r[$"{p}.invStd"] = invStd.ToArray();
+                        r[$"{p}.runningMean"] = rm.ToArray();
+                        r[$"{p}.runningVar"] = rv.ToArray();
+                        r[$"{p}.sums"] = bsums.ToArray();
+                        r[$"{p}.dGamma"] = dGamma.ToArray();
+                        r[$"{p}.dBeta"] = dBeta.ToArray();
+                    }
+                    // eval backward with dx as well (y from the eval forward above)
+                    var edx = Up(new float[l.Length]);
+                    var evalBn = new BatchNormParams { Layout = l, Eps = 1e-5f, Momentum = 0.1f, Training = 0, Activation = act, Slope = slope };
+                    BatchNormOps.Backward(dev, bx.View, by.View, bdy.View, edx.View, gamma.View, mean.View, invStd.View, bsums.View, dGamma.View, dBeta.View, evalBn);
+                    r[$"bn0{a}.{tag}.dx"] = edx.ToArray();
                 }
-                // eval backward with dx as well
-                var edx = Up(new float[l.Length]);
-                var evalBn = new BatchNormParams { Layout = l, Eps = 1e-5f, Momentum = 0.1f, Training = 0 };
-                BatchNormOps.Backward(dev, bx.View, bdy.View, edx.View, gamma.View, mean.View, invStd.View, bsums.View, dGamma.View, dBeta.View, evalBn);
-                r[$"bn0.{tag}.dx"] = edx.ToArray();
             }
 
             // max pooling: overlapping padded windows and LeNet's 2x2 / 2, on random values and on three levels (ties)
