@@ -3,21 +3,26 @@ using ILGPU;
 namespace GpuGan.Kernels;
 
 /// <summary>
-/// BatchNorm backward, step 1: per channel sumDy = sum g and sumDyXhat = sum g * xhat (xhat recomputed
-/// from x, mean, invStd), kept in sums[c] and sums[C + c] for step 2, and accumulated into the parameter
-/// gradients: dGamma[c] += sumDyXhat, dBeta[c] += sumDy. g = dy * f'(from y) for a fused activation
-/// (<see cref="BatchNormParams.PreActivationGrad"/>), dy itself without one.
+/// BatchNorm backward in one launch, a channel at a time. First the sums sumDy = sum g and sumDyXhat = sum g * xhat
+/// (xhat recomputed from x, mean, invStd; g = dy * f'(read from y) for a fused activation, dy itself without one,
+/// <see cref="BatchNormParams.PreActivationGrad"/>), kept in sums[c] and sums[C + c] and accumulated into the
+/// parameter gradients: dGamma[c] += sumDyXhat, dBeta[c] += sumDy. Then, when bn.InputGradient, the input gradient
+/// over the channel (written, not accumulated): training dx = gamma*invStd*(g - (sumDy + xhat*sumDyXhat)/count),
+/// evaluation dx = gamma*invStd*g. x, y, dy, dx: (N, C, P).
 /// </summary>
-public static class BatchNormBackwardSums
+public static class BatchNormBackward
 {
-    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn, ElementRange range)
+    /// <summary>CPU: one thread per channel (range over C), sums per image plane then across images.</summary>
+    public static void PerThread(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn, ElementRange range)
     {
         int t = ThreadIndex.Global;
         int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) PerThreadAt(i, x, y, dy, mean, invStd, sums, dGamma, dBeta, bn);
+        for (int c = range.Start(t); c < end; c++) PerThreadAt(c, x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn);
     }
 
-    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
+    static void PerThreadAt(int c, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
         var l = bn.Layout;
         float m = mean[c], s = invStd[c];
@@ -36,11 +41,18 @@ public static class BatchNormBackwardSums
             sumDyXhat += b;
         }
         Finish(c, sumDy, sumDyXhat, sums, dGamma, dBeta, l);
+        if (bn.InputGradient == 0) return;
+        float gs = gamma[c] * s;
+        for (int n = 0; n < l.Batch; n++)
+        {
+            int o = l.Offset(n, c);
+            for (int p = 0; p < l.Plane; p++) dx[o + p] = InputGrad(o + p, x, y, dy, m, s, gs, sumDy, sumDyXhat, bn);
+        }
     }
 
-    /// <summary>GPU: one group of GroupReduce.GroupSize threads per channel (grid x = channel).</summary>
-    public static void PerGroup(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean,
-        ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
+    /// <summary>GPU: one group of GroupReduce.GroupSize threads per channel (grid x = channel), reducing through shared memory.</summary>
+    public static void PerGroup(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> gamma,
+        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn)
     {
         var l = bn.Layout;
         var scratch = SharedMemory.Allocate<float>(GroupReduce.GroupSize);
@@ -54,9 +66,17 @@ public static class BatchNormBackwardSums
             a += g;
             b += g * ((x[i] - m) * s);
         }
+        // the sums reach every thread of the group: each writes its own part of dx with them
         float sumDy = GroupReduce.Sum(a, scratch);
         float sumDyXhat = GroupReduce.Sum(b, scratch);
         if (Group.IdxX == 0) Finish(c, sumDy, sumDyXhat, sums, dGamma, dBeta, l);
+        if (bn.InputGradient == 0) return;
+        float gs = gamma[c] * s;
+        for (int e = Group.IdxX; e < l.PerChannel; e += Group.DimX)
+        {
+            int i = l.Offset(e / l.Plane, c) + e % l.Plane;
+            dx[i] = InputGrad(i, x, y, dy, m, s, gs, sumDy, sumDyXhat, bn);
+        }
     }
 
     static void Finish(int c, float sumDy, float sumDyXhat, ArrayView<float> sums, ArrayView<float> dGamma,
@@ -67,33 +87,17 @@ public static class BatchNormBackwardSums
         dGamma[c] += sumDyXhat;
         dBeta[c] += sumDy;
     }
-}
 
-/// <summary>
-/// BatchNorm backward, step 2 (elementwise): the input gradient (written, not accumulated).
-/// Training: dx = gamma*invStd*(g - (sumDy + xhat*sumDyXhat)/count); evaluation: dx = gamma*invStd*g, with g
-/// as in step 1 (dy through the fused activation's derivative).
-/// </summary>
-public static class BatchNormBackwardInput
-{
-    public static void Kernel(Index1D thread, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn, ElementRange range)
+    // gs = gamma[c] * invStd[c]
+    static float InputGrad(int i, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, float m, float s, float gs,
+        float sumDy, float sumDyXhat, BatchNormParams bn)
     {
-        int t = ThreadIndex.Global;
-        int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) At(i, x, y, dy, dx, mean, invStd, gamma, sums, bn);
-    }
-
-    static void At(int index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> sums, BatchNormParams bn)
-    {
-        var l = bn.Layout;
-        int c = (index / l.Plane) % l.Channels;
-        float s = invStd[c];
-        float g = bn.PreActivationGrad(y, dy, index);
+        float g = bn.PreActivationGrad(y, dy, i);
         if (bn.Training != 0)
         {
-            float xhat = (x[index] - mean[c]) * s;
-            g -= (sums[c] + xhat * sums[l.Channels + c]) / l.PerChannel;
+            float xhat = (x[i] - m) * s;
+            g -= (sumDy + xhat * sumDyXhat) / bn.Layout.PerChannel;
         }
-        dx[index] = gamma[c] * s * g;
+        return gs * g;
     }
 }

@@ -13,6 +13,8 @@ public struct BatchNormParams
     public ActivationKind Activation;
     /// <summary>LeakyReLU's negative slope (> 0, so its sign can be read from the output).</summary>
     public float Slope;
+    /// <summary>Backward: 1 to write dx, 0 for the parameter gradients alone (dx is then not touched).</summary>
+    public int InputGradient;
 
     /// <summary>dL/d(BN(x)) at one element from dL/dy and y = f(BN(x)); y is not read without an activation.</summary>
     public readonly float PreActivationGrad(ArrayView<float> y, ArrayView<float> dy, int i) =>

@@ -5,11 +5,10 @@ namespace GpuGan.Host;
 
 /// <summary>
 /// BatchNorm over (N, C, P) and the per-channel sum (bias gradient) on host memory for the CPU accelerator,
-/// with the ILGPU kernels' semantics (<see cref="BatchNormStatistics"/>, <see cref="BatchNormForward"/>,
-/// <see cref="BatchNormBackwardSums"/>, <see cref="BatchNormBackwardInput"/>, <see cref="ChannelSum"/>).
+/// with the ILGPU kernels' semantics (<see cref="BatchNormForward"/>, <see cref="BatchNormBackward"/>, <see cref="ChannelSum"/>).
 /// Work is split by whole channels: one worker computes a channel's statistics (summed per image plane, then
 /// across images, as the per-thread kernels do) and then normalises (or back-propagates) that channel, so one
-/// wake of the workers covers both kernels and the results do not depend on the thread count. A fused activation
+/// wake of the workers covers the whole pass (one launch, as the kernels) and the results do not depend on the thread count. A fused activation
 /// (bn.Activation) is applied as y is written, and its derivative read from y where dy is read.
 /// </summary>
 public sealed unsafe class HostBatchNorm

@@ -45,8 +45,8 @@ public static class BatchNormOps
     internal delegate void BackwardLaunch(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn);
 
-    // The kernel families differ only in how the per-channel sums are reduced: one group per channel with
-    // barriers (GPU) or one thread per channel (CPU); the elementwise kernels are shared.
+    // The kernel families differ in how a channel is covered: one group per channel reducing with barriers (GPU)
+    // or one thread per channel (CPU); the host variant splits whole channels among its workers likewise.
     internal static readonly OpVariants<ForwardLaunch> ForwardVariants = new OpVariants<ForwardLaunch>("BatchNormForward")
         .Register(dev => IlgpuForward(dev, perGroup: true), OpVariant.GpuFamily)
         .Register(dev => IlgpuForward(dev, perGroup: false), OpVariant.CpuFamily)
@@ -78,40 +78,29 @@ public static class BatchNormOps
             }
         }, OpVariant.HostSimd);
 
+    // One launch per pass, a channel at a time: statistics (or sums) reduced, then applied over the channel.
     static ForwardLaunch IlgpuForward(ComputeDevice dev, bool perGroup)
     {
         var acc = dev.Accelerator;
-        var statsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormStatistics.PerGroup) : null;
-        var statsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormStatistics.PerThread);
-        var running = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, float>(BatchNormRunningStatistics.Kernel);
-        var normalize = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormForward.Kernel);
+        var forwardPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormForward.PerGroup) : null;
+        var forwardPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormForward.PerThread);
         return (x, y, gamma, beta, runningMean, runningVar, mean, invStd, bn) =>
         {
             var l = bn.Layout;
-            if (bn.Training != 0 && statsPerGroup != null)
+            // training: two passes for the statistics, one to apply; evaluation: one
+            double flops = (bn.Training != 0 ? 7.0 : 4.0) * l.Length, bytes = (bn.Training != 0 ? 16.0 : 8.0) * l.Length;
+            if (forwardPerGroup != null)
             {
-                using var _ = dev.Launch("BatchNormStatistics.PerGroup", 3.0 * l.Length, 8.0 * l.Length);
-                statsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, mean, invStd, runningMean, runningVar, bn);
-            }
-            else if (bn.Training != 0)
-            {
-                using var _ = dev.Launch("BatchNormStatistics.PerThread", 3.0 * l.Length, 8.0 * l.Length);
-                var r = dev.Range(l.Channels);
-                statsPerThread!(r.Threads, x, mean, invStd, runningMean, runningVar, bn, r);
+                using var _ = dev.Launch("BatchNormForward.PerGroup", flops, bytes);
+                forwardPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, y, gamma, beta, mean, invStd, runningMean, runningVar, bn);
             }
             else
             {
-                using var _ = dev.Launch("BatchNormRunningStatistics", 2.0 * l.Channels, 16.0 * l.Channels);
-                running(l.Channels, runningMean, runningVar, mean, invStd, bn.Eps);
-            }
-            using (dev.Launch("BatchNormForward", 4.0 * l.Length, 8.0 * l.Length))
-            {
-                var r = dev.Range(l.Length);
-                normalize(r.Threads, x, y, mean, invStd, gamma, beta, bn, r);
+                using var _ = dev.Launch("BatchNormForward.PerThread", flops, bytes);
+                var r = dev.Range(l.Channels);
+                forwardPerThread!(r.Threads, x, y, gamma, beta, mean, invStd, runningMean, runningVar, bn, r);
             }
         };
     }
@@ -119,31 +108,27 @@ public static class BatchNormOps
     static BackwardLaunch IlgpuBackward(ComputeDevice dev, bool perGroup)
     {
         var acc = dev.Accelerator;
-        var sumsPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormBackwardSums.PerGroup) : null;
-        var sumsPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardSums.PerThread);
-        var input = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackwardInput.Kernel);
+        var backwardPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams>(BatchNormBackward.PerGroup) : null;
+        var backwardPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, BatchNormParams, ElementRange>(BatchNormBackward.PerThread);
         return (x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn) =>
         {
             var l = bn.Layout;
-            if (sumsPerGroup != null)
+            double flops = (dx.HasValue ? 12.0 : 5.0) * l.Length;
+            double bytes = (dx.HasValue ? 20.0 + 2 * FusedBytes(bn) : 8.0 + FusedBytes(bn)) * l.Length;
+            // Without dx the kernel writes none (bn.InputGradient 0): dy stands in for the view.
+            var dxView = dx ?? dy;
+            if (backwardPerGroup != null)
             {
-                using var _ = dev.Launch("BatchNormBackwardSums.PerGroup", 5.0 * l.Length, (8.0 + FusedBytes(bn)) * l.Length);
-                sumsPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, y, dy, mean, invStd, sums, dGamma, dBeta, bn);
+                using var _ = dev.Launch("BatchNormBackward.PerGroup", flops, bytes);
+                backwardPerGroup(new KernelConfig(l.Channels, GroupReduce.GroupSize), x, y, dy, dxView, gamma, mean, invStd, sums, dGamma, dBeta, bn);
             }
             else
             {
-                using var _ = dev.Launch("BatchNormBackwardSums.PerThread", 5.0 * l.Length, (8.0 + FusedBytes(bn)) * l.Length);
+                using var _ = dev.Launch("BatchNormBackward.PerThread", flops, bytes);
                 var r = dev.Range(l.Channels);
-                sumsPerThread!(r.Threads, x, y, dy, mean, invStd, sums, dGamma, dBeta, bn, r);
-            }
-            if (!dx.HasValue) return;
-            using (dev.Launch("BatchNormBackwardInput", 7.0 * l.Length, (12.0 + FusedBytes(bn)) * l.Length))
-            {
-                var r = dev.Range(l.Length);
-                input(r.Threads, x, y, dy, dx.Value, mean, invStd, gamma, sums, bn, r);
+                backwardPerThread!(r.Threads, x, y, dy, dxView, gamma, mean, invStd, sums, dGamma, dBeta, bn, r);
             }
         };
     }
@@ -159,5 +144,5 @@ public static class BatchNormOps
 
     internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float>? dx, ArrayView<float> gamma,
         ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> sums, ArrayView<float> dGamma, ArrayView<float> dBeta, BatchNormParams bn) =>
-        BackwardVariants.For(dev)(x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn);
+        BackwardVariants.For(dev)(x, y, dy, dx, gamma, mean, invStd, sums, dGamma, dBeta, bn with { InputGradient = dx.HasValue ? 1 : 0 });
 }
