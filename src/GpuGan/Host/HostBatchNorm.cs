@@ -90,15 +90,16 @@ public sealed unsafe class HostBatchNorm
         for (int c = start; c < end; c++) sums[c] += Sum(x, l, c);
     }
 
+    // A fused activation works on chunks of at most this many elements of one image plane: short enough to stay in L1
+    // between writing y and activating it (forward) or between forming g and reading it twice (backward).
+    const int Chunk = 256;
+
     void ForwardWorker(int worker)
     {
         var (start, end) = Share(worker);
         var l = bn.Layout;
         int vw = Vector<float>.Count;
         var act = bn.Activation;
-        float slope = bn.Slope;
-        // The last vector start; Tanh and Sigmoid run element by element.
-        int vectorEnd = HostActivation.HasVectorForward(act) ? l.Plane - vw : -1;
         for (int c = start; c < end; c++)
         {
             if (bn.Training != 0)
@@ -127,14 +128,19 @@ public sealed unsafe class HostBatchNorm
             }
             // y = f(gamma * ((x - mean) * invStd) + beta), in the kernel's order (no fused multiply-add).
             float mc = mean[c], sc = invStd[c], gc = gamma[c], bc = beta[c];
-            Vector<float> vm = new(mc), vs = new(sc), vg = new(gc), vb = new(bc), vslope = new(slope);
+            Vector<float> vm = new(mc), vs = new(sc), vg = new(gc), vb = new(bc);
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
-                float* src = x + o, dst = y + o;
-                int p = 0;
-                for (; p <= vectorEnd; p += vw) HostActivation.Forward(vg * ((Vector.Load(src + p) - vm) * vs) + vb, act, vslope).Store(dst + p);
-                for (; p < l.Plane; p++) dst[p] = HostActivation.Forward(gc * ((src[p] - mc) * sc) + bc, act, slope);
+                for (int q = 0; q < l.Plane; q += Chunk)
+                {
+                    int len = Math.Min(Chunk, l.Plane - q);
+                    float* src = x + o + q, dst = y + o + q;
+                    int p = 0;
+                    for (; p + vw <= len; p += vw) (vg * ((Vector.Load(src + p) - vm) * vs) + vb).Store(dst + p);
+                    if (p > 0 && act != ActivationKind.Identity) HostActivation.ForwardInPlace(dst, p, act, bn.Slope);
+                    for (; p < len; p++) dst[p] = HostActivation.Forward(gc * ((src[p] - mc) * sc) + bc, act, bn.Slope);
+                }
             }
         }
     }
@@ -145,9 +151,17 @@ public sealed unsafe class HostBatchNorm
         var l = bn.Layout;
         int vw = Vector<float>.Count;
         var act = bn.Activation;
-        float slope = bn.Slope;
-        bool fused = act != ActivationKind.Identity;
-        var vslope = new Vector<float>(slope);
+        // g = dy * f'(y) for a chunk of one plane, formed a vector at a time into the buffer; dy itself without an
+        // activation. Chunks shorter than a vector (BatchNorm1d) form g element by element instead (Direct).
+        float* buffer = stackalloc float[Chunk];
+        bool direct = act != ActivationKind.Identity && l.Plane < vw;
+        float* Grad(long at, int len)
+        {
+            if (act == ActivationKind.Identity || direct) return dy + at;
+            HostActivation.Gradient(y + at, dy + at, buffer, len, act, bn.Slope);
+            return buffer;
+        }
+
         for (int c = start; c < end; c++)
         {
             float m = mean[c], s = invStd[c];
@@ -155,13 +169,27 @@ public sealed unsafe class HostBatchNorm
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
-                float* xs = x + o, ys = y + o, gs = dy + o;
                 float a = 0f, b = 0f;
-                for (int p = 0; p < l.Plane; p++)
+                for (int q = 0; q < l.Plane; q += Chunk)
                 {
-                    float g = fused ? HostActivation.Backward(ys[p], gs[p], act, slope) : gs[p];
-                    a += g;
-                    b += g * ((xs[p] - m) * s);
+                    int len = Math.Min(Chunk, l.Plane - q);
+                    float* xs = x + o + q, gs = Grad(o + q, len);
+                    if (direct)
+                    {
+                        for (int p = 0; p < len; p++)
+                        {
+                            float g = HostActivation.Gradient(y + o + q, gs, p, act, bn.Slope);
+                            a += g;
+                            b += g * ((xs[p] - m) * s);
+                        }
+                        continue;
+                    }
+                    for (int p = 0; p < len; p++)
+                    {
+                        float g = gs[p];
+                        a += g;
+                        b += g * ((xs[p] - m) * s);
+                    }
                 }
                 sumDy += a;
                 sumDyXhat += b;
@@ -180,28 +208,38 @@ public sealed unsafe class HostBatchNorm
             for (int n = 0; n < l.Batch; n++)
             {
                 long o = l.Offset(n, c);
-                float* xs = x + o, ys = y + o, g = dy + o, d = dx + o;
-                int p = 0;
-                if (training)
+                for (int q = 0; q < l.Plane; q += Chunk)
                 {
-                    for (; p + vw <= l.Plane; p += vw)
+                    int len = Math.Min(Chunk, l.Plane - q);
+                    float* xs = x + o + q, g = Grad(o + q, len), d = dx + o + q;
+                    int p = 0;
+                    if (direct)
                     {
-                        var xhat = (Vector.Load(xs + p) - vm) * vs;
-                        var vg = fused ? HostActivation.Backward(Vector.Load(ys + p), Vector.Load(g + p), act, vslope) : Vector.Load(g + p);
-                        (vgs * (vg - (va + xhat * vb) / vc)).Store(d + p);
+                        for (; p < len; p++)
+                        {
+                            float gp = HostActivation.Gradient(y + o + q, g, p, act, bn.Slope), xhat = (xs[p] - m) * s;
+                            d[p] = gs2 * (training ? gp - (sumDy + xhat * sumDyXhat) / count : gp);
+                        }
+                        continue;
                     }
-                    for (; p < l.Plane; p++)
+                    if (training)
                     {
-                        float xhat = (xs[p] - m) * s;
-                        float gp = fused ? HostActivation.Backward(ys[p], g[p], act, slope) : g[p];
-                        d[p] = gs2 * (gp - (sumDy + xhat * sumDyXhat) / count);
+                        for (; p + vw <= len; p += vw)
+                        {
+                            var xhat = (Vector.Load(xs + p) - vm) * vs;
+                            (vgs * (Vector.Load(g + p) - (va + xhat * vb) / vc)).Store(d + p);
+                        }
+                        for (; p < len; p++)
+                        {
+                            float xhat = (xs[p] - m) * s;
+                            d[p] = gs2 * (g[p] - (sumDy + xhat * sumDyXhat) / count);
+                        }
                     }
-                }
-                else
-                {
-                    for (; p + vw <= l.Plane; p += vw)
-                        (vgs * (fused ? HostActivation.Backward(Vector.Load(ys + p), Vector.Load(g + p), act, vslope) : Vector.Load(g + p))).Store(d + p);
-                    for (; p < l.Plane; p++) d[p] = gs2 * (fused ? HostActivation.Backward(ys[p], g[p], act, slope) : g[p]);
+                    else
+                    {
+                        for (; p + vw <= len; p += vw) (vgs * Vector.Load(g + p)).Store(d + p);
+                        for (; p < len; p++) d[p] = gs2 * g[p];
+                    }
                 }
             }
         }
