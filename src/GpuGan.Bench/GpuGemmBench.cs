@@ -97,6 +97,7 @@ public static class GpuGemmBench
             void Call() { Ops.Gemm.Batched(dev, a.View, b.View, c.View, s.M, s.N, s.K, s.Batch, s.TransposeA, s.TransposeB, s.SharedA, s.SumBatch, name: "bench"); dev.Accelerator.Synchronize(); }
             var stats = Timing.Measure(Call, o.Warmup, o.MinReps, o.MinSeconds);
             c.CopyFrom(new float[s.CLength]);
+            dev.Accelerator.Synchronize();   // the copies are done before a call on another stream (cuBLAS's) starts
             Call();
             gpugan.Add((stats, c.ToArray()));
         }
@@ -189,9 +190,11 @@ public static class GpuGemmBench
                 {
                     using var a = dev.Allocate((int)s.ALength); using var b = dev.Allocate((int)s.BLength); using var c = dev.Allocate((int)s.CLength);
                     a.CopyFrom(d.A); b.CopyFrom(d.B);
+                    dev.Accelerator.Synchronize();
                     void Call() { CuBlasGemm(blas, s, a.View, b.View, c.View); dev.Accelerator.Synchronize(); }
                     var stats = Timing.Measure(Call, o.Warmup, o.MinReps, o.MinSeconds);
                     c.CopyFrom(new float[s.CLength]);
+                    dev.Accelerator.Synchronize();
                     Call();
                     result.Add((stats, c.ToArray()));
                 }
