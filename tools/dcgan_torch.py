@@ -12,7 +12,7 @@ Every conv, conv-transpose and linear layer has a bias, as in Dcgan.cs. BCE-with
 one D update (real, then fake) and one G update per iteration as in pytorch/examples' dcgan, a random real
 batch resident on the device, fresh normal noise each iteration. Two timed modes after a warm-up:
   item    reads Loss_D, Loss_G, D(x), D(G(z)) with .item() every iteration (as pytorch/examples prints them;
-          GpuGan reads its loss statistics every iteration too)
+          GpuGan reads its loss statistics every iteration too); each iteration is timed, and the median kept
   nosync  never reads back; one synchronize at the end
 FP32 throughout: TF32 is off for matmuls and cuDNN convolutions unless --allow-tf32; cudnn.benchmark on.
 Prints one line per mode and a last line `summary: ...`; --json writes the figures.
@@ -129,15 +129,26 @@ def main():
             step(True)
         sync()
         t0 = time.perf_counter()
+        times = []    # item mode: .item() waits for the step, so each iteration's wall time is its own
         for _ in range(a.iterations):
+            t1 = time.perf_counter()
             r = step(mode == "item")
             if r is not None:
                 last = r
+                times.append(time.perf_counter() - t1)
         sync()
         sec = time.perf_counter() - t0
         ips = a.iterations * b / sec
         result["modes"][mode] = {"seconds": sec, "ms_per_iteration": 1000 * sec / a.iterations, "images_per_second": ips}
-        print("%-6s %8.3f ms/iteration  %9.0f images/s" % (mode, 1000 * sec / a.iterations, ips))
+        median = ""
+        if times:
+            times.sort()
+            n = len(times)
+            med = times[n // 2] if n % 2 else 0.5 * (times[n // 2 - 1] + times[n // 2])
+            result["modes"][mode].update(median_ms_per_iteration=1000 * med, min_ms_per_iteration=1000 * times[0],
+                                         images_per_second_at_median=b / med)
+            median = "  (median %.3f ms, %.0f images/s)" % (1000 * med, b / med)
+        print("%-6s %8.3f ms/iteration  %9.0f images/s%s" % (mode, 1000 * sec / a.iterations, ips, median))
     if last is not None:
         print("last losses: Loss_D %.4f Loss_G %.4f D(x) %.4f D(G(z)) %.4f / %.4f" % last)
         result["last"] = dict(zip(("loss_d", "loss_g", "d_of_x", "d_of_gz_before_d", "d_of_gz_after_d"), last))

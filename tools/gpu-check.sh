@@ -19,6 +19,9 @@
 #   g  20 seeded iterations on cuda and on cpu, largest loss difference
 #   h  gpugan profile --device cuda
 #   i  a timed training run on cuda: steady images/s
+#   l  GpuGan.Bench gemm --device cuda: GpuGan's GEMM at the DCGAN step's shapes against cuBLAS (else torch.matmul),
+#      GFLOP/s, ratio and largest relative difference (libcublas from torch's pip wheel put on LD_LIBRARY_PATH if found)
+#   m  GpuGan.Bench train --device cuda: GpuGan against PyTorch (tools/dcgan_torch.py) at batch 64 and 256
 #   j  the same DCGAN in PyTorch eager (tools/dcgan_torch.py), if torch imports
 # then one summary table, also written to summary.md. Steps that need the GPU are skipped, with the reason,
 # when there is no NVIDIA driver (--force-gpu-steps runs them anyway). --budget (default 480 s) caps the
@@ -124,11 +127,14 @@ step() { # step ID NAME FUNCTION
 
 # --- how to run the CLI -----------------------------------------------------------------------------------
 gpugan_cmd=()
+bench_cmd=()
+bench_reason="not in the package (make-gpu-package.sh publishes it unless GPUGAN_PACKAGE_BENCH=0)"
 mode=""
 if [[ -x "$root/dotnet/dotnet" && -f "$root/app/GpuGan.Cli.dll" ]]; then
     mode="package"
     export DOTNET_ROOT="$root/dotnet" DOTNET_MULTILEVEL_LOOKUP=0
     gpugan_cmd=("$root/dotnet/dotnet" "$root/app/GpuGan.Cli.dll")
+    if [[ -f "$root/bench/GpuGan.Bench.dll" ]]; then bench_cmd=("$root/dotnet/dotnet" "$root/bench/GpuGan.Bench.dll"); fi
 elif [[ -f "$root/src/GpuGan.Cli/GpuGan.Cli.csproj" ]]; then
     mode="checkout"
 fi
@@ -222,6 +228,15 @@ step_build() {
     fi
     gpugan_cmd=(dotnet "$dll")
     FIG="built $(dotnet --version 2> /dev/null | head -n1 | sed 's/^/SDK /')"
+    # The benchmark (steps l, m) needs TorchSharp's package too: a failure here only skips those steps.
+    local bdll="$root/src/GpuGan.Bench/bin/Release/net10.0/linux-x64/GpuGan.Bench.dll"
+    if tmo 300 dotnet build -c Release "$root/src/GpuGan.Bench/GpuGan.Bench.csproj" -nologo -v quiet >> "$log" 2>&1 && [[ -f "$bdll" ]]; then
+        bench_cmd=(dotnet "$bdll")
+        FIG="$FIG; GpuGan.Bench built"
+    else
+        bench_reason="dotnet build src/GpuGan.Bench failed (see build.log)"
+        FIG="$FIG; GpuGan.Bench not built"
+    fi
 }
 
 # --- c: gpugan devices ------------------------------------------------------------------------------------
@@ -391,6 +406,40 @@ step_i() {
     FIG="GpuGan on $card: $(last_summary "$log")"
 }
 
+# --- l, m: GpuGan.Bench against cuBLAS / PyTorch on the GPU ------------------------------------------------
+need_bench() { if ((${#bench_cmd[@]} == 0)); then SKIP="no GpuGan.Bench ($bench_reason)"; return 1; fi; }
+# cublas_dir: the lib folder of the nvidia-cublas pip wheel torch brings (libcublas.so.12), if python3 has one.
+cublas_dir() {
+    command -v python3 > /dev/null || return 0
+    python3 -c 'import nvidia.cublas as c, os; d = os.path.join(list(c.__path__)[0], "lib"); print(d if os.path.isdir(d) else "")' 2> /dev/null
+}
+step_l() {
+    need_bench || return 0
+    need_gpu || return 0
+    local log="$res/l-bench-gemm.log" rc extra
+    extra=$(cublas_dir)
+    LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}${extra:+:$extra}" GPUGAN_TOOLS="$here" \
+        tmo 240 "${bench_cmd[@]}" gemm --device cuda --min-time 0.3 > "$log" 2>&1
+    rc=$?
+    show "$log" 30
+    FIG="$(grep -a -m1 '^peer: ' "$log" | cut -c7-90)${extra:+ (libcublas from $extra)}; $(grep -a '^sum of medians' "$log" | tr -s ' ' | cut -c1-120)"
+    grep -aq '^MISMATCH' "$log" && FIG="$(grep -a '^MISMATCH' "$log" | cut -c1-160)"
+    if ((rc != 0)) && ! grep -aq '^MISMATCH' "$log"; then FIG="bench gemm $(why "$rc" "$log")"; fi
+    return "$rc"
+}
+step_m() {
+    need_bench || return 0
+    need_gpu || return 0
+    local log="$res/m-bench-train.log" rc
+    GPUGAN_TOOLS="$here" tmo 300 "${bench_cmd[@]}" train --device cuda --batch-size 64,256 > "$log" 2>&1
+    rc=$?
+    show "$log" 16
+    FIG=$(grep -a -E '^ *[0-9]+  median ms/iteration' "$log" | tr -s ' ' | sed 's/^ //' | paste -sd ';' - | cut -c1-200)
+    grep -aq '^PyTorch : not measured' "$log" && FIG="$FIG; $(grep -a '^PyTorch : not measured' "$log" | cut -c11-140)"
+    if ((rc != 0)); then FIG="bench train $(why "$rc" "$log")"; fi
+    return "$rc"
+}
+
 # --- j: PyTorch eager -------------------------------------------------------------------------------------
 step_j() {
     need_python || return 0
@@ -471,6 +520,8 @@ step f "gpugan check --device cuda" step_f
 step g1 "train 20 iterations, cpu" step_g_cpu
 step g2 "train 20 iterations, cuda" step_g_cuda
 step g3 "loss difference cuda vs cpu" step_g_compare
+step l "bench gemm --device cuda (vs cuBLAS / torch.matmul)" step_l
+step m "bench train --device cuda (vs PyTorch, batch 64, 256)" step_m
 step h "gpugan profile --device cuda" step_h
 step i "train $train_iterations iterations, cuda" step_i
 step j "PyTorch eager DCGAN" step_j

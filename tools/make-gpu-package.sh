@@ -6,6 +6,8 @@
 #
 # The archive OUT_DIR/gpugan-gpu-check.tar.xz unpacks to gpugan-gpu-check/:
 #   app/      framework-dependent `dotnet publish -c Release` of src/GpuGan.Cli (nothing trimmed)
+#   bench/    the same of src/GpuGan.Bench without libtorch's native libraries (~480 MB, over the limit): its GPU
+#             commands (gemm/train --device cuda, peers cuBLAS and python's torch) never load TorchSharp
 #   dotnet/   this machine's .NET runtime: the dotnet host, host/fxr and shared/Microsoft.NETCore.App/<version>
 #   ptx/      the PTX of every kernel (`gpugan kernels --ptx`), if this build has that command
 #   bin/      NVIDIA's ptxas 11.8 (tools/fetch-ptxas.sh, else $GPUGAN_PTXAS, else ptxas on PATH), if found
@@ -50,6 +52,23 @@ dotnet publish "$repo/src/GpuGan.Cli/GpuGan.Cli.csproj" -c Release --no-self-con
     || die "dotnet publish failed"
 [[ -f "$stage/app/GpuGan.Cli.dll" ]] || die "publish produced no GpuGan.Cli.dll"
 rm -f "$stage/app/"*.pdb
+
+# 1b. The benchmark, for `gemm --device cuda` and `train --device cuda` (GPU-check steps l and m). Its CPU commands
+# need libtorch, left out here; GPUGAN_PACKAGE_BENCH=0 leaves the whole benchmark out.
+bench_note="not packaged"
+if [[ "${GPUGAN_PACKAGE_BENCH:-1}" == 1 ]]; then
+    say "dotnet publish -c Release src/GpuGan.Bench (without libtorch's native libraries)"
+    if dotnet publish "$repo/src/GpuGan.Bench/GpuGan.Bench.csproj" -c Release --no-self-contained \
+        -p:UseAppHost=false -p:PublishTrimmed=false -o "$stage/bench" -nologo -v quiet > "$work/bench.log" 2>&1 \
+        && [[ -f "$stage/bench/GpuGan.Bench.dll" ]]; then
+        find "$stage/bench" -maxdepth 1 -name '*.so*' -delete
+        rm -f "$stage/bench/"*.pdb
+        bench_note="GpuGan.Bench, GPU commands only (libtorch's native libraries left out)"
+    else
+        rm -rf "$stage/bench"
+        printf '\nmake-gpu-package: WARNING: no benchmark in the package: dotnet publish src/GpuGan.Bench failed (%s);\n  the GPU check will skip its steps l and m\n\n' "$(tail -n1 "$work/bench.log")" >&2
+    fi
+fi
 
 # 2. The .NET runtime the app runs on: the newest Microsoft.NETCore.App of the app's major version.
 tfm_major=$(sed -n 's/.*"version": *"\([0-9]*\)\..*/\1/p' "$stage/app/GpuGan.Cli.runtimeconfig.json" | head -n1)
@@ -116,7 +135,7 @@ else
 fi
 
 # 5. The check itself.
-for f in gpu-check.sh cuda_jit_log.py ptxas_table.py gpu_check_metrics.py dcgan_torch.py; do
+for f in gpu-check.sh cuda_jit_log.py ptxas_table.py gpu_check_metrics.py dcgan_torch.py gemm_torch.py; do
     [[ -f "$repo/tools/$f" ]] || die "tools/$f is missing"
     cp -p "$repo/tools/$f" "$stage/tools/"
 done
@@ -131,10 +150,11 @@ dirty=$(git -C "$repo" status --porcelain --untracked-files=no 2> /dev/null || t
     echo "runtime:  Microsoft.NETCore.App $runtime_version"
     echo "ptx:      $ptx_count files"
     echo "ptxas:    $ptxas_version"
+    echo "bench:    $bench_note"
     echo "run:      tar -xJf gpugan-gpu-check.tar.xz && gpugan-gpu-check/tools/gpu-check.sh"
     echo
     echo "uncompressed sizes:"
-    for part in app dotnet ptx bin tools; do
+    for part in app bench dotnet ptx bin tools; do
         if [[ -e "$stage/$part" ]]; then printf '  %-8s %s\n' "$part/" "$(human "$(dir_bytes "$stage/$part")")"; fi
     done
 } > "$stage/MANIFEST.txt"

@@ -167,12 +167,12 @@ public static class GpuGanSide
     }
 
     /// <summary>The DCGAN training iteration with GpuGan's trainer (embedded MNIST subset, batch 64, BCE, Adam 2e-4 (0.5, 0.999)).</summary>
-    public static TrainResult MeasureGpuGanTrain(BenchOptions options, ComputeDevice dev)
+    public static TrainResult MeasureGpuGanTrain(BenchOptions options, ComputeDevice dev, int batch = DcganShapes.Batch)
     {
         string outDir = Path.Combine(Path.GetTempPath(), $"gpugan-bench-{Environment.ProcessId}");
         try
         {
-            var train = new TrainOptions { BatchSize = DcganShapes.Batch, OutDir = outDir, EvalEvery = 0 };
+            var train = new TrainOptions { BatchSize = batch, OutDir = outDir, EvalEvery = 0 };
             using var trainer = new GanTrainer(dev, train, DatasetLoader.LoadEmbedded());
             long paramsG = ModelDefinition.CountParameters(trainer.G), paramsD = ModelDefinition.CountParameters(trainer.D);
             int warmup = options.GpuGanTrainWarmup, iterations = TrainIterations(options, dev);
@@ -189,8 +189,8 @@ public static class GpuGanSide
             }
             var st = Timing.Summarize(samples);
             int threads = dev.Kind == DeviceKind.Cpu ? dev.Accelerator.MaxNumThreads : 0;
-            return new TrainResult(threads, DcganShapes.Batch, warmup, iterations, st.MedianMs, st.MeanMs, st.MinMs,
-                DcganShapes.Batch / (st.MedianMs / 1000.0), MachineInfo.PeakRssKiB(), last.D, last.G)
+            return new TrainResult(threads, batch, warmup, iterations, st.MedianMs, st.MeanMs, st.MinMs,
+                batch / (st.MedianMs / 1000.0), MachineInfo.PeakRssKiB(), last.D, last.G)
             { ParamsG = paramsG, ParamsD = paramsD };
         }
         finally

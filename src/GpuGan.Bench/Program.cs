@@ -14,9 +14,9 @@ try
     {
         "help" => Commands.Help(),
         "kernels" => Commands.Kernels(options),
-        "train" => Commands.Train(options),
+        "train" => options.GpuRequested ? GpuTrainBench.Run(options) : Commands.Train(options),
         "quality" => Commands.Quality(options),
-        "gemm" => GemmBench.Gemm(options),
+        "gemm" => options.GpuRequested ? GpuGemmBench.Run(options) : GemmBench.Gemm(options),
         "step" => GemmBench.Step(options),
         _ => throw new ArgumentException($"unknown command '{options.Mode}'"),
     };
