@@ -47,7 +47,10 @@ static unsafe class HostActivation
     }
 
     /// <summary>y[0..length) = f(y), in place.</summary>
-    public static void ForwardInPlace(float* y, int length, ActivationKind kind, float slope)
+    public static void ForwardInPlace(float* y, int length, ActivationKind kind, float slope) => Forward(y, y, length, kind, slope);
+
+    /// <summary>y[0..length) = f(x) for ReLU, LeakyReLU, Tanh and Sigmoid (x may be y); false for any other kind, writing nothing.</summary>
+    public static bool Forward(float* x, float* y, int length, ActivationKind kind, float slope)
     {
         int i = 0, w = Vector<float>.Count;
         switch (kind)
@@ -56,27 +59,30 @@ static unsafe class HostActivation
                 // NaN propagates (relu(NaN) = NaN): the comparison is written so NaN fails it.
                 for (; i + w <= length; i += w)
                 {
-                    var v = Vector.Load(y + i);
+                    var v = Vector.Load(x + i);
                     Vector.ConditionalSelect(Vector.LessThanOrEqual(v, Vector<float>.Zero), Vector<float>.Zero, v).Store(y + i);
                 }
-                for (; i < length; i++) { float v = y[i]; y[i] = v <= 0f ? 0f : v; }
+                for (; i < length; i++) { float v = x[i]; y[i] = v <= 0f ? 0f : v; }
                 break;
             case ActivationKind.LeakyRelu:
                 var vs = new Vector<float>(slope);
                 for (; i + w <= length; i += w)
                 {
-                    var v = Vector.Load(y + i);
+                    var v = Vector.Load(x + i);
                     Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, vs * v).Store(y + i);
                 }
-                for (; i < length; i++) { float v = y[i]; y[i] = v > 0f ? v : slope * v; }
+                for (; i < length; i++) { float v = x[i]; y[i] = v > 0f ? v : slope * v; }
                 break;
             case ActivationKind.Tanh:
-                for (; i < length; i++) y[i] = MathF.Tanh(y[i]);
+                for (; i < length; i++) y[i] = MathF.Tanh(x[i]);
                 break;
             case ActivationKind.Sigmoid:
-                for (; i < length; i++) y[i] = 1f / (1f + MathF.Exp(-y[i]));
+                for (; i < length; i++) y[i] = 1f / (1f + MathF.Exp(-x[i]));
                 break;
+            default:
+                return false;
         }
+        return true;
     }
 
     /// <summary>g[0..length) = dy * f'(x) read from the output y = f(x) (PyTorch's rules at a NaN, as the kernel).</summary>

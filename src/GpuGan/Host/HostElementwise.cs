@@ -106,38 +106,8 @@ public sealed unsafe class HostElementwise
     {
         var (s, e) = Share(worker);
         float* x = a, y = b;
-        float slope = value;
-        int i = s, w = Vector<float>.Count;
-        switch (kind)
-        {
-            case ActivationKind.Relu:
-                for (; i + w <= e; i += w)
-                {
-                    var v = Vector.Load(x + i);
-                    // NaN propagates as in PyTorch (and the ILGPU kernel): the test is written so NaN fails it.
-                    Vector.ConditionalSelect(Vector.LessThanOrEqual(v, Vector<float>.Zero), Vector<float>.Zero, v).Store(y + i);
-                }
-                for (; i < e; i++) { float v = x[i]; y[i] = v <= 0f ? 0f : v; }
-                break;
-            case ActivationKind.LeakyRelu:
-                var vs = new Vector<float>(slope);
-                for (; i + w <= e; i += w)
-                {
-                    var v = Vector.Load(x + i);
-                    Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), v, vs * v).Store(y + i);
-                }
-                for (; i < e; i++) { float v = x[i]; y[i] = v > 0f ? v : slope * v; }
-                break;
-            case ActivationKind.Tanh:
-                for (; i < e; i++) y[i] = MathF.Tanh(x[i]);
-                break;
-            case ActivationKind.Sigmoid:
-                for (; i < e; i++) y[i] = 1f / (1f + MathF.Exp(-x[i]));
-                break;
-            default:
-                if (x != y) new Span<float>(x + s, e - s).CopyTo(new Span<float>(y + s, e - s));
-                break;
-        }
+        if (!HostActivation.Forward(x + s, y + s, e - s, kind, value) && x != y)
+            new Span<float>(x + s, e - s).CopyTo(new Span<float>(y + s, e - s));
     }
 
     void ActivationBackwardWorker(int worker)
