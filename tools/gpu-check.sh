@@ -459,8 +459,8 @@ step_j() {
     torch_item=$(python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["modes"]["item"]["images_per_second"])' "$res/torch.json" 2> /dev/null)
     torch_nosync=$(python3 -c 'import json,sys; print("%.0f" % json.load(open(sys.argv[1]))["modes"]["nosync"]["images_per_second"])' "$res/torch.json" 2> /dev/null)
     FIG="$(last_summary "$log")"
-    [[ "$device" == cuda ]] && FIG="$FIG on $card"
-    [[ "$device" == cpu ]] && FIG="$FIG (cpu dry run: no GPU here)"
+    # an `if`, not `[[ ]] &&`: the step's status is its last command's (a false test marked the step failed)
+    if [[ "$device" == cuda ]]; then FIG="$FIG on $card"; else FIG="$FIG (cpu dry run: no GPU here)"; fi
 }
 
 # --- k: summary -------------------------------------------------------------------------------------------
