@@ -41,7 +41,8 @@ public static class GpuGanQuality
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < o.Iterations; i++)
             {
-                last = trainer.Step(); // reads the loss stats back: the device is synchronized
+                trainer.Step();
+                last = trainer.ReadLossStats(); // the device is synchronized
                 if (i == 0) (firstMs, first) = (Stopwatch.GetElapsedTime(start).TotalMilliseconds, last);
                 if ((i + 1) % every == 0 || i + 1 == o.Iterations)
                     Console.Error.WriteLine($"  GpuGan iteration {i + 1}/{o.Iterations}: {Stopwatch.GetElapsedTime(start).TotalSeconds:F1} s  loss D {last.D:F3}  loss G {last.G:F3}");

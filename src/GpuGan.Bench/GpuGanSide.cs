@@ -177,12 +177,17 @@ public static class GpuGanSide
             long paramsG = ModelDefinition.CountParameters(trainer.G), paramsD = ModelDefinition.CountParameters(trainer.D);
             int warmup = options.GpuGanTrainWarmup, iterations = TrainIterations(options, dev);
             LossStats last = default;
-            for (int i = 0; i < warmup; i++) last = trainer.Step();
+            for (int i = 0; i < warmup; i++)
+            {
+                trainer.Step();
+                last = trainer.ReadLossStats();
+            }
             var samples = new List<double>(iterations);
             for (int i = 0; i < iterations; i++)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                last = trainer.Step(); // reads the loss stats back: the device is synchronized
+                trainer.Step();
+                last = trainer.ReadLossStats(); // the device is synchronized: PyTorch's 'item' mode reads its losses every step too
                 samples.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 if ((i + 1) % 5 == 0 || i + 1 == iterations)
                     Console.Error.WriteLine($"  GpuGan iteration {i + 1}/{iterations}: {samples[^1]:F1} ms  loss D {last.D:F3}  loss G {last.G:F3}");

@@ -69,13 +69,18 @@ public static class TrainCommand
         stdout.WriteLine($"model: {trainer.Model.Name}  G {ModelDefinition.CountParameters(trainer.G):N0} parameters, D {ModelDefinition.CountParameters(trainer.D):N0}  " +
             $"loss {options.Loss}  batch {options.BatchSize}  iterations {trainer.Iteration}/{trainer.TargetIterations}  out {options.OutDir}");
         if (profile) trainer.Profiler = new StepProfiler(device);
-        // On a terminal, a status line rewritten every iteration between the logged lines.
+        // On a terminal, a status line between the logged lines, rewritten at most twice a second: reading the losses
+        // waits for the device, which the trainer otherwise does only at logging steps.
         bool live = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
         var started = System.Diagnostics.Stopwatch.StartNew();
+        var shown = System.Diagnostics.Stopwatch.StartNew();
         long first = trainer.Iteration;
         if (live)
-            trainer.OnIteration = (i, s) =>
+            trainer.OnIteration = i =>
             {
+                if (shown.ElapsedMilliseconds < 500) return;
+                shown.Restart();
+                var s = trainer.ReadLossStats();
                 double rate = (i - first) / Math.Max(started.Elapsed.TotalSeconds, 1e-9);
                 var eta = rate > 0 ? TimeSpan.FromSeconds((trainer.TargetIterations - i) / rate) : TimeSpan.Zero;
                 stdout.Write(string.Format(CultureInfo.InvariantCulture, "\r[{0}/{1}] Loss_D: {2:F4} Loss_G: {3:F4} D(x): {4:F4}  {5:F1} it/s  ETA {6:hh\\:mm\\:ss} ",

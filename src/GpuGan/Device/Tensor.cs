@@ -72,6 +72,16 @@ public sealed class Tensor : IDisposable
         return new Tensor(Device, null, View, (int[])shape.Clone(), root, Name);
     }
 
+    /// <summary>Elements [offset, offset + count(shape)) of this tensor's memory seen with <paramref name="shape"/>
+    /// (a view: disposing it does nothing, and it is unreadable once the owner is disposed).</summary>
+    public Tensor Slice(int offset, params int[] shape)
+    {
+        int n = Count(shape);
+        if (offset < 0 || offset > Length - n)
+            throw new ArgumentException($"slice [{offset}, {offset + (long)n}) is outside ({ShapeText}) of {Length} elements");
+        return new Tensor(Device, null, View.SubView(offset, n), (int[])shape.Clone(), root, Name);
+    }
+
     /// <summary>Flattens everything after the first axis: (N, ...) to (N, rest).</summary>
     public Tensor Flatten() => Reshape(Shape[0], Length / Shape[0]);
 

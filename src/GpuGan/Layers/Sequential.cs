@@ -26,7 +26,11 @@ public sealed class Sequential : Layer
             else steps.Add((layers[i], null));
         }
         fused = steps.ToArray();
+        Arena = ParameterArena.Pack(device, Parameters);
     }
+
+    /// <summary>Every parameter of this network in one value and one gradient buffer (null when it has none).</summary>
+    public ParameterArena? Arena { get; }
 
     public IReadOnlyList<Layer> Layers { get; }
 

@@ -43,10 +43,7 @@ public sealed class Sgd : IOptimizer
         }
     }
 
-    public void ZeroGrad()
-    {
-        foreach (var w in Parameters) ElementwiseOps.Fill(device, w.Grad.View, w.Grad.Length, 0f);
-    }
+    public void ZeroGrad() => Optimizers.ZeroGrad(device, Parameters, ParameterArena.Of(Parameters));
 
     public IEnumerable<(string Name, Tensor Value)> State => Parameters.Select((w, i) => ($"{w.Name}.momentum_buffer", buffers[i]));
 

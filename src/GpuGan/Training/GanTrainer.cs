@@ -39,8 +39,10 @@ public sealed class GanTrainer : IDisposable
     string? lastCheckpoint;
     /// <summary>
     /// Device flag: bit <see cref="DBit"/>, <see cref="GBit"/>, <see cref="EmaBit"/> set when a tensor of that network
-    /// (weights, BatchNorm statistics, optimizer moments) held a NaN or infinity after an update. Read only where the
-    /// trainer synchronizes anyway (logging, evaluation and checkpoint steps).
+    /// (weights, BatchNorm statistics, optimizer moments) holds a NaN or infinity. Set and read only where the trainer
+    /// synchronizes anyway (logging, evaluation and checkpoint steps): a non-finite value stays non-finite through
+    /// Adam, BatchNorm's running averages and the EMA, so checking there finds it as surely as checking every step.
+    /// WGAN's clipping could turn a NaN weight finite, so D is checked before every clip.
     /// </summary>
     IntTensor? nonFinite;
     long lastFiniteCheck;
@@ -161,8 +163,15 @@ public sealed class GanTrainer : IDisposable
         return evaluator!.Evaluate(evaluator.Describe(generator, t => Options.DrawLatent(evalNoise, t)), TrainingKidSubsets);
     }
 
-    /// <summary>Called after every iteration with its number and losses (for a live status line); keep it cheap.</summary>
-    public Action<long, LossStats>? OnIteration { get; set; }
+    /// <summary>Called after every iteration with its number (for a live status line); keep it cheap: reading the
+    /// losses (<see cref="ReadLossStats"/>) waits for the device, so do that seldom.</summary>
+    public Action<long>? OnIteration { get; set; }
+
+    /// <summary>The last iteration's losses and D outputs; waits for the device (a synchronization).</summary>
+    public LossStats ReadLossStats()
+    {
+        using (dev.HostSpan("copy.loss_stats_to_host")) return loss.ReadStats();
+    }
 
     /// <summary>The generator samples and evaluation use: G_ema when there is one, else G (in evaluation mode).</summary>
     public Sequential SamplingGenerator()
@@ -172,8 +181,9 @@ public sealed class GanTrainer : IDisposable
         return G;
     }
 
-    /// <summary>One iteration: k discriminator updates, then one generator update.</summary>
-    public LossStats Step()
+    /// <summary>One iteration: k discriminator updates, then one generator update. Queues work on the device without
+    /// waiting for it (but for the batch upload); <see cref="ReadLossStats"/> reads its losses.</summary>
+    public void Step()
     {
         Tensor fake = null!;
         // A conditional G draws each fake for the class of the real image beside it, and D judges both with that label.
@@ -199,9 +209,10 @@ public sealed class GanTrainer : IDisposable
             D.Backward(dFakeLogits, inputGradient: false);
             using (dev.Section("optimizer.D.adam")) optD.Step();
             if (Options.Loss == GanLossKind.Wgan)
-                using (dev.Section("optimizer.D.clip"))
-                    foreach (var p in D.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
-            using (dev.Section("finite.D")) FlagNonFinite(DBit);
+            {
+                using (dev.Section("finite.D")) FlagNonFinite(DBit);
+                using (dev.Section("optimizer.D.clip")) ClipWeights(D);
+            }
         }
 
         // (2) Update G: maximize log D(G(z)) (non-saturating; or the chosen loss's generator objective).
@@ -214,31 +225,50 @@ public sealed class GanTrainer : IDisposable
         var dFake = D.Backward(dLogits, inputGradient: true)!;
         G.Backward(dFake, inputGradient: false);
         using (dev.Section("optimizer.G.adam")) optG.Step();
-        using (dev.Section("finite.G")) FlagNonFinite(GBit);
         if (Ema != null)
-        {
             using (dev.Section("ema.update")) Ema.Update();
-            using (dev.Section("finite.G_ema")) FlagNonFinite(EmaBit);
-        }
         D.ParameterGradients = true;
 
         Iteration++;
-        using (dev.HostSpan("copy.loss_stats_to_host")) return loss.ReadStats();
     }
 
-    IEnumerable<(string Name, Tensor Value)> TensorsOf(int bit) => bit switch
+    /// <summary>WGAN's weight clipping: one launch over D's arena (its gaps are zero and stay zero).</summary>
+    void ClipWeights(Sequential network)
     {
-        DBit => CheckpointStore.Tensors(D).Concat(optD.State),
-        GBit => CheckpointStore.Tensors(G).Concat(optG.State),
-        _ => Ema?.Tensors ?? [],
+        if (network.Arena is { } a) OptimizerOps.ClipWeights(dev, a.Values.View, a.Length, Options.Clip);
+        else foreach (var p in network.Parameters) OptimizerOps.ClipWeights(dev, p.Value.View, p.Value.Length, Options.Clip);
+    }
+
+    // A network's state as whole buffers where it has them (the arenas), so a check is a few launches.
+    IEnumerable<Tensor> TensorsOf(int bit) => bit switch
+    {
+        DBit => StateOf(D, optD),
+        GBit => StateOf(G, optG),
+        _ => Ema?.Tensors.Select(t => t.Value) ?? [],
     };
+
+    static IEnumerable<Tensor> StateOf(Sequential network, Adam optimizer) =>
+        (network.Arena is { } a ? [a.Values] : network.Parameters.Select(p => p.Value))
+            .Concat(network.Buffers.Select(b => b.Value))
+            .Concat(optimizer.MomentBuffers);
 
     /// <summary>ORs bit into the device flag when any tensor of that network is not finite (kernels only, no sync).</summary>
     void FlagNonFinite(int bit)
     {
         nonFinite ??= AllocateFlag();
-        foreach (var (_, t) in TensorsOf(bit))
+        foreach (var t in TensorsOf(bit))
             ElementwiseOps.FlagNonFinite(dev, t.View, t.Length, nonFinite.View, bit);
+    }
+
+    /// <summary>Checks every network's state and reads the flag (a synchronization): 0 while all of it is finite.</summary>
+    int CheckNonFinite()
+    {
+        FlagNonFinite(DBit);
+        FlagNonFinite(GBit);
+        if (Ema != null) FlagNonFinite(EmaBit);
+        int bits;
+        using (dev.HostSpan("finite.read")) bits = ReadNonFinite();
+        return bits;
     }
 
     IntTensor AllocateFlag()
@@ -273,16 +303,12 @@ public sealed class GanTrainer : IDisposable
         var windowClock = Stopwatch.StartNew();
         long windowStart = Iteration;
         double imagesPerIteration = (double)Options.BatchSize * Options.EffectiveDSteps;
-        // The starting state (a resumed checkpoint's) is checked too, read with the first iteration's.
-        FlagNonFinite(DBit);
-        FlagNonFinite(GBit);
-        if (Ema != null) FlagNonFinite(EmaBit);
         lastFiniteCheck = Iteration;
         while (Iteration < TargetIterations)
         {
             if (stop.IsCancellationRequested)
             {
-                int bits = ReadNonFinite();
+                int bits = CheckNonFinite();
                 if (bits != 0) return Result(TrainOutcome.Diverged, clock, startIteration, NonFiniteFailure(bits));
                 SaveCheckpoint();
                 return Result(TrainOutcome.Interrupted, clock, startIteration, $"stopped at iteration {Iteration}; checkpoint {lastCheckpoint}");
@@ -296,7 +322,8 @@ public sealed class GanTrainer : IDisposable
             }
             try
             {
-                if (!AfterStep(Step(), progress, clock, ref windowStart, windowClock, imagesPerIteration, out var failure, out bool reached))
+                Step();
+                if (!AfterStep(progress, clock, ref windowStart, windowClock, imagesPerIteration, out var failure, out bool reached))
                     return Result(TrainOutcome.Diverged, clock, startIteration, failure!);
                 if (reached) return Finish(TrainOutcome.TargetReached, clock, startIteration,
                     FormattableString.Invariant($"reached FID {history[^1].Sampling!.Fid:F2} <= --target-fid {Options.TargetFid} at iteration {Iteration}"));
@@ -321,35 +348,25 @@ public sealed class GanTrainer : IDisposable
         return Result(outcome, clock, startIteration, message, grid);
     }
 
-    /// <summary>Divergence check, logging, samples and checkpoints after one iteration; false with a message when a loss is not finite.</summary>
-    bool AfterStep(LossStats s, Action<TrainProgress>? progress, Stopwatch clock, ref long windowStart, Stopwatch windowClock,
+    /// <summary>Divergence check, logging, samples and checkpoints after one iteration; false with a message when a
+    /// loss or the state is not finite. Only logging, evaluation and checkpoint steps wait for the device.</summary>
+    bool AfterStep(Action<TrainProgress>? progress, Stopwatch clock, ref long windowStart, Stopwatch windowClock,
         double imagesPerIteration, out string? failure, out bool reachedTarget)
     {
         failure = null;
         reachedTarget = false;
         {
-            if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
-            {
-                string kept = LastGood;
-                int bits = ReadNonFinite();
-                if (bits != 0) kept = $"the weights, BatchNorm statistics or Adam moments of {NetworksOf(bits)} were non-finite too; {kept}";
-                failure = $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); stopped; {kept}";
-                return false;
-            }
-            OnIteration?.Invoke(Iteration, s);
+            OnIteration?.Invoke(Iteration);
             QualityFigures? quality = null, qualityEma = null;
             bool evaluating = evaluator != null && (Iteration % Options.EffectiveEvalEvery == 0 || Iteration == TargetIterations);
-            // The finite-weights flag is read where the trainer synchronizes anyway, and before anything is saved.
-            if (evaluating || Iteration % Options.LogEvery == 0 || Iteration == TargetIterations || Iteration % Options.CheckpointEvery == 0)
+            bool logging = Iteration % Options.LogEvery == 0 || Iteration == TargetIterations || evaluating;
+            // The losses and the finite-state flag are read where the trainer synchronizes anyway, and before anything is saved.
+            LossStats s = default;
+            if (logging || Iteration % Options.CheckpointEvery == 0)
             {
-                int bits;
-                using (dev.HostSpan("finite.read")) bits = ReadNonFinite();
-                if (bits != 0)
-                {
-                    failure = NonFiniteFailure(bits);
-                    return false;
-                }
-                lastFiniteCheck = Iteration;
+                s = ReadLossStats();
+                failure = Divergence(s);
+                if (failure != null) return false;
             }
             if (evaluating)
             {
@@ -368,7 +385,7 @@ public sealed class GanTrainer : IDisposable
                 }
                 reachedTarget = fid <= Options.TargetFid;
             }
-            if (Iteration % Options.LogEvery == 0 || Iteration == TargetIterations || evaluating)
+            if (logging)
             {
                 using var _ = dev.HostSpan("log.metrics");
                 double rate = (Iteration - windowStart) * imagesPerIteration / Math.Max(windowClock.Elapsed.TotalSeconds, 1e-9);
@@ -387,6 +404,22 @@ public sealed class GanTrainer : IDisposable
                 using (dev.HostSpan("checkpoint.save")) SaveCheckpoint();
         }
         return true;
+    }
+
+    /// <summary>Null while the losses and every network's state are finite, else the one-line reason to stop.</summary>
+    string? Divergence(LossStats s)
+    {
+        int bits = CheckNonFinite();
+        if (!float.IsFinite(s.D) || !float.IsFinite(s.G))
+        {
+            string kept = LastGood;
+            if (bits != 0) kept = $"the weights, BatchNorm statistics or Adam moments of {NetworksOf(bits)} were non-finite too; {kept}";
+            return $"loss became {(float.IsFinite(s.D) ? s.G : s.D)} at iteration {Iteration} (Loss_D {s.D}, Loss_G {s.G}); " +
+                $"losses are read every --log-every ({Options.LogEvery}) iterations and at checkpoints; stopped; {kept}";
+        }
+        if (bits != 0) return NonFiniteFailure(bits);
+        lastFiniteCheck = Iteration;
+        return null;
     }
 
     TrainResult Result(TrainOutcome outcome, Stopwatch clock, long startIteration, string message, string? grid = null)

@@ -165,7 +165,8 @@ public sealed class GpuFamilyTrainingTests(GpuFamilyOnCpuFixture gpu)
         {
             using var t = new GanTrainer(dev, Training.TinyRun.Options(Training.TinyRun.TempDir(), 3), data);
             GpuGan.Losses.LossStats s = default;
-            for (int i = 0; i < 3; i++) s = t.Step();
+            for (int i = 0; i < 3; i++) t.Step();
+            s = t.ReadLossStats();
             var weights = CheckpointStore.Tensors(t.G).Concat(CheckpointStore.Tensors(t.D)).ToDictionary(x => x.Name, x => x.Value.ToArray());
             return (weights, s.D, s.G);
         }

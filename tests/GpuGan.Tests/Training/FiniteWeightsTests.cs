@@ -73,7 +73,7 @@ public class FiniteWeightsTests(ITestOutputHelper output)
         using var dev = ComputeDevice.CreateCpu();
         using var t = new GanTrainer(dev, o with { Iterations = 20, LogEvery = 4, CheckpointEvery = 4 }, TinyRun.Data(), Checkpoint.Load(crafted));
         // At iteration 5 a running statistic of G goes NaN (as a bad update would).
-        t.OnIteration = (i, _) =>
+        t.OnIteration = i =>
         {
             if (i != 5) return;
             var bn = GpuGan.Training.CheckpointStore.Tensors(t.G).First(x => x.Name.Contains("running_var")).Value;
