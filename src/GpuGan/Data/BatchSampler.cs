@@ -64,21 +64,32 @@ public sealed class BatchSampler
         if (labels.Length != BatchSize)
             throw new ArgumentException($"label buffer holds {labels.Length} ints, a batch is {BatchSize}", nameof(labels));
 
-        EnsureOrder(_epoch);
+        var (order, _, start) = NextBatchPositions();
         int imageSize = _data.ImageSize;
-        int start = _batch * BatchSize;
         for (int i = 0; i < BatchSize; i++)
         {
-            int index = _order[start + i];
+            int index = order[start + i];
             _data.CopyImage(index, images.Slice(i * imageSize, imageSize));
             labels[i] = _data.Labels[index];
         }
+    }
 
+    /// <summary>
+    /// The next batch as positions [Start, Start + BatchSize) of epoch <c>Epoch</c>'s image order (the sampler's own
+    /// array: read it before the next call), for a dataset gathered on the device; advances the state as
+    /// <see cref="NextBatch"/> does, so both hand out the same batches.
+    /// </summary>
+    public (int[] Order, long Epoch, int Start) NextBatchPositions()
+    {
+        long epoch = _epoch;
+        EnsureOrder(epoch);
+        int start = _batch * BatchSize;
         if (++_batch == BatchesPerEpoch)
         {
             _batch = 0;
             _epoch++;
         }
+        return (_order, epoch, start);
     }
 
     /// <summary>The image order of an epoch (a copy; for tests and diagnostics).</summary>

@@ -11,6 +11,9 @@ public sealed class ImageDataset
     // p / 127.5 - 1 for every byte value, so conversion is a table lookup.
     private static readonly float[] Scale = BuildScale();
 
+    /// <summary>The value of each byte value 0..255 in a batch (p/127.5 - 1): the one table host and device batches are made with.</summary>
+    public static ReadOnlySpan<float> PixelScale => Scale;
+
     public ImageDataset(string source, int channels, int height, int width, byte[] pixels, int[] labels, int classCount)
     {
         ArgumentNullException.ThrowIfNull(pixels);

@@ -32,6 +32,8 @@ public sealed class GanTrainer : IDisposable
     readonly Tensor real, z, fixedZ;
     readonly IntTensor? labels;
     readonly BatchedGenerator? gridGenerator;
+    // The training set on the device when it fits (one gather launch per batch), else batches built on the host.
+    readonly DeviceDataset? deviceData;
     readonly float[] hostBatch;
     readonly int[] hostLabels;
     readonly List<MetricsRecord> history = new();
@@ -104,8 +106,17 @@ public sealed class GanTrainer : IDisposable
         if (options.Ema > 0)
             Ema = new GeneratorAverage(dev, G, Model.Generator(dev, m), options.Ema, m.LatentSize, options.BatchSize,
                 new NoiseGenerator(dev, options.Seed, EmaStatisticsStream), options.DrawLatent, m.Classes);
-        hostBatch = new float[sampler.BatchFloats];
-        hostLabels = new int[options.BatchSize];
+        if (DeviceDataset.Fits(dev, data))
+        {
+            deviceData = new DeviceDataset(dev, data);
+            hostBatch = [];
+            hostLabels = [];
+        }
+        else
+        {
+            hostBatch = new float[sampler.BatchFloats];
+            hostLabels = new int[options.BatchSize];
+        }
         TargetIterations = options.Iterations
             ?? (options.Epochs.HasValue
                 ? Math.Max(1, (long)options.Epochs.Value * sampler.BatchesPerEpoch / options.EffectiveDSteps)
@@ -192,9 +203,7 @@ public sealed class GanTrainer : IDisposable
         D.ParameterGradients = true;
         for (int k = 0; k < Options.EffectiveDSteps; k++)
         {
-            using (dev.HostSpan("data.next_batch")) sampler.NextBatch(hostBatch, hostLabels);
-            using (dev.HostSpan("copy.batch_to_device")) real.CopyFrom(hostBatch);
-            if (labels != null) using (dev.HostSpan("copy.labels_to_device")) labels.CopyFrom(hostLabels);
+            NextBatch();
             using (dev.Section("noise")) Options.DrawLatent(noise, z);
             fake = G.Forward(z);
             using (dev.Section("optimizer.D.zero_grad")) optD.ZeroGrad();
@@ -230,6 +239,20 @@ public sealed class GanTrainer : IDisposable
         D.ParameterGradients = true;
 
         Iteration++;
+    }
+
+    /// <summary>The next real batch (and its labels) into <c>real</c>: gathered on the device when the data set lives there.</summary>
+    void NextBatch()
+    {
+        if (deviceData != null)
+        {
+            var (order, epoch, start) = sampler.NextBatchPositions();
+            using (dev.Section("data.gather")) deviceData.Gather(real, labels, order, epoch, start);
+            return;
+        }
+        using (dev.HostSpan("data.next_batch")) sampler.NextBatch(hostBatch, hostLabels);
+        using (dev.HostSpan("copy.batch_to_device")) real.CopyFrom(hostBatch);
+        if (labels != null) using (dev.HostSpan("copy.labels_to_device")) labels.CopyFrom(hostLabels);
     }
 
     /// <summary>WGAN's weight clipping: one launch over D's arena (its gaps are zero and stay zero).</summary>
@@ -544,6 +567,7 @@ public sealed class GanTrainer : IDisposable
     public void Dispose()
     {
         nonFinite?.Dispose();
+        deviceData?.Dispose();
         G.Dispose();
         D.Dispose();
         Ema?.Dispose();
