@@ -313,7 +313,15 @@ public sealed class ComputeDevice : IDisposable
     /// <summary>Times host work that is not a kernel as its own span.</summary>
     public ProfileSection HostSpan(string name) => ProfileSection.Host(Profiler, name);
 
-    public void Synchronize() => Stream.Synchronize();
+    public void Synchronize()
+    {
+        Synchronizations++;
+        Stream.Synchronize();
+    }
+
+    /// <summary>How often the host has waited for this device (<see cref="Synchronize"/>, every copy in or out): the
+    /// launch-and-sync budget tests count them.</summary>
+    public long Synchronizations { get; private set; }
 
     public void Dispose()
     {

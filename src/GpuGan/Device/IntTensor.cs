@@ -29,15 +29,15 @@ public sealed class IntTensor : IDisposable
     {
         if (data.Length != Length) throw new ArgumentException($"expected {Length} values for ({ShapeText}), got {data.Length}");
         View.CopyFromCPU(Device.Stream, data);
-        Device.Stream.Synchronize();
+        Device.Synchronize();
     }
 
     public void CopyTo(Span<int> data)
     {
         if (data.Length != Length) throw new ArgumentException($"expected room for {Length} values, got {data.Length}");
-        Device.Stream.Synchronize();
+        Device.Synchronize();
         View.CopyToCPU(Device.Stream, data);
-        Device.Stream.Synchronize();
+        Device.Synchronize();
     }
 
     public int[] ToArray()

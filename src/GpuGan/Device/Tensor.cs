@@ -92,16 +92,16 @@ public sealed class Tensor : IDisposable
         var v = View;
         if (data.Length != Length) throw new ArgumentException($"expected {Length} values for ({ShapeText}), got {data.Length}");
         v.SubView(0, Length).CopyFromCPU(Device.Stream, data);
-        Device.Stream.Synchronize();
+        Device.Synchronize();
     }
 
     public void CopyTo(Span<float> data)
     {
         var v = View;
         if (data.Length != Length) throw new ArgumentException($"expected room for {Length} values, got {data.Length}");
-        Device.Stream.Synchronize();
+        Device.Synchronize();
         v.SubView(0, Length).CopyToCPU(Device.Stream, data);
-        Device.Stream.Synchronize();
+        Device.Synchronize();
     }
 
     public float[] ToArray()
