@@ -134,14 +134,14 @@ public static class GpuGanSide
                 return Passes(s.Own(new Activation(dev, "tanh", ActivationFunction.Tanh)), s.Randn(Input()));
             case OpKind.BceWithLogits:
             {
-                // GpuGan's loss kernel writes the per-sample loss, dL/dlogits and the means in one pass
+                // GpuGan's loss kernel writes the per-sample loss, dL/dlogits and the means in one launch
                 // (LossOps.Compute): the fwd row times that fused call, there is no separate bwd.
                 if (op.Pass != OpPass.Forward)
                 {
                     Notes[op.Name] = "no separate pass in GpuGan: the gradient comes out of the fwd row's fused kernel";
                     return null;
                 }
-                Notes[op.Name] = "GpuGan: loss + dL/dlogits + means in one fused call (LossOps.Compute), i.e. fwd+bwd";
+                Notes[op.Name] = "GpuGan: loss + dL/dlogits + means in one launch (LossOps.Compute), i.e. fwd+bwd";
                 var loss = s.Own(new GanLoss(dev, GanLossKind.Bce));
                 var logits = s.Randn(n, 1);
                 return () => loss.DiscriminatorReal(logits); // BCE-with-logits against target 1, like the torch row

@@ -130,10 +130,11 @@ public static class OpCases
         all.Add(new("act_Relu_nan_37", OpKind.Activation) { Act = ActivationFunction.Relu, Length = 37, NaNInputs = true, Gpu = true });
         all.Add(new("act_LeakyRelu_0.2_nan_37", OpKind.Activation) { Act = ActivationFunction.LeakyRelu, Slope = 0.2f, Length = 37, NaNInputs = true, Gpu = true });
 
-        // ---- GAN loss terms (mean over the batch; gradient of weight * mean)
+        // ---- GAN loss terms (mean over the batch; gradient of weight * mean), every one on the GPU family too:
+        // a term is one launch, one group (GPU) or one thread (CPU), so batches over 256 loop in the group
         OpCase L(LossFunction k, float t, int n, float scale = 4f, float weight = 1f) =>
             new($"loss_{k}_t{t}_n{n}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.Loss)
-            { Loss = k, Target = t, Length = n, Scale = scale, LossWeight = weight };
+            { Loss = k, Target = t, Length = n, Scale = scale, LossWeight = weight, Gpu = true };
         all.Add(L(LossFunction.BceWithLogits, 1f, 7));
         all.Add(L(LossFunction.BceWithLogits, 0f, 64));
         all.Add(L(LossFunction.BceWithLogits, 0.9f, 1));        // label smoothing, batch 1
@@ -145,14 +146,18 @@ public static class OpCases
         all.Add(L(LossFunction.Hinge, 1f, 12, scale: 2f));
         all.Add(L(LossFunction.Linear, -1f, 3));
         all.Add(L(LossFunction.Linear, 1f, 8, weight: 10f));
+        all.Add(L(LossFunction.BceWithLogits, 1f, 257));       // one past a group: thread 0 takes two samples
+        all.Add(L(LossFunction.LogOneMinusSigmoid, 0f, 1024));  // four full rounds of a group
+        all.Add(L(LossFunction.Hinge, -1f, 600));
         // one target per sample (soft or noisy labels), read from a tensor
         OpCase Lt(LossFunction k, int n, float scale = 4f, float weight = 1f) =>
             new($"loss_{k}_targets_n{n}" + (scale != 4f ? $"_scale{scale}" : "") + (weight != 1f ? $"_w{weight}" : ""), OpKind.Loss)
-            { Loss = k, PerSampleTargets = true, Length = n, Scale = scale, LossWeight = weight };
+            { Loss = k, PerSampleTargets = true, Length = n, Scale = scale, LossWeight = weight, Gpu = true };
         all.Add(Lt(LossFunction.BceWithLogits, 13));
         all.Add(Lt(LossFunction.BceWithLogits, 1, weight: 0.5f));
         all.Add(Lt(LossFunction.SquaredError, 10));
         all.Add(Lt(LossFunction.SquaredError, 37, scale: 2f, weight: 3f));
+        all.Add(Lt(LossFunction.BceWithLogits, 1000, weight: 0.5f)); // four added cases keep OpCaseNames.Determinism's later picks
 
         // ---- MaxPool2d, generated: every kernel 1-3 x stride 1-3 x padding 0-1 that PyTorch accepts (padding at
         // most half the kernel): overlapping windows (stride < kernel), stride > kernel (inputs in no window), odd and

@@ -376,7 +376,7 @@ public sealed class LossProblem : OpProblem
         var st = stats.ToArray();
         for (int i = 0; i < StatsLength; i++)
             if (i != StatsOffset && i != StatsOffset + 1 && !float.IsNaN(st[i]))
-                r.Violations.Add($"LossMean wrote stats[{i}] outside [offset, offset+1]");
+                r.Violations.Add($"LossAndMean wrote stats[{i}] outside [offset, offset+1]");
         r.Outputs["stats"] = [st[StatsOffset], st[StatsOffset + 1]];
         if (upstream != null) r.Grads["logits"] = grad.ToArray();
         return r;

@@ -24,28 +24,41 @@ public static class LossOps
         Compute(dev, logits, targets, loss, grad, stats, statsOffset, count, new LossParams { Kind = f.ToKernel(), GradScale = gradScale, PerSampleTargets = 1 });
     }
 
-    internal delegate void LossLaunch(ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, ArrayView<float> grad, ArrayView<float> stats, int statsOffset, int count, LossParams p);
+    internal delegate void LossLaunch(ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, ArrayView<float> grad, ArrayView<float> stats, LossParams p);
 
+    // One launch per loss term, the means included: one group (GPU) or one thread (CPU) covers the small batch
+    // and sums in a fixed order. The host SIMD variant runs the CPU family's kernel (it has no host code).
     internal static readonly OpVariants<LossLaunch> Variants = new OpVariants<LossLaunch>("Loss")
-        .Register(dev =>
+        .Register(dev => Ilgpu(dev, perGroup: true), OpVariant.GpuFamily)
+        .Register(dev => Ilgpu(dev, perGroup: false), OpVariant.CpuFamily);
+
+    static LossLaunch Ilgpu(ComputeDevice dev, bool perGroup)
+    {
+        var acc = dev.Accelerator;
+        var lossPerGroup = perGroup ? acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, LossParams>(LossAndMean.PerGroup) : null;
+        var lossPerThread = perGroup ? null : acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, LossParams>(LossAndMean.PerThread);
+        return (logits, targets, loss, grad, stats, p) =>
         {
-            var elementwise = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LossParams, ElementRange>(LossElementwise.Kernel);
-            var mean = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(LossMean.Kernel);
-            return (logits, targets, loss, grad, stats, statsOffset, count, p) =>
+            bool perSample = p.PerSampleTargets != 0;
+            // the term and its gradient, then sigmoid(l) and the two sums
+            double flops = 16.0 * p.Count, bytes = (perSample ? 16.0 : 12.0) * p.Count;
+            if (lossPerGroup != null)
             {
-                bool perSample = p.PerSampleTargets != 0;
-                using (dev.Launch("LossElementwise", p.Kind, perSample ? ".targets" : "", 10.0 * count, (perSample ? 16.0 : 12.0) * count))
-                {
-                    var r = dev.Range(count);
-                    elementwise(r.Threads, logits, targets, loss, grad, p, r);
-                }
-                using (dev.Launch("LossMean", 6.0 * count, 8.0 * count))
-                    mean(1, loss, logits, stats, count, statsOffset);
-            };
-        }, OpVariant.GpuFamily, OpVariant.CpuFamily);
+                using var _ = dev.Launch("LossAndMean.PerGroup", p.Kind, perSample ? ".targets" : "", flops, bytes);
+                lossPerGroup(new KernelConfig(1, GroupReduce.GroupSize), logits, targets, loss, grad, stats, p);
+            }
+            else
+            {
+                using var _ = dev.Launch("LossAndMean.PerThread", p.Kind, perSample ? ".targets" : "", flops, bytes);
+                lossPerThread!(1, logits, targets, loss, grad, stats, p);
+            }
+        };
+    }
 
     // targets: any valid view where p.PerSampleTargets is 0 (the kernel never reads it).
     internal static void Compute(ComputeDevice dev, ArrayView<float> logits, ArrayView<float> targets, ArrayView<float> loss, ArrayView<float> grad,
         ArrayView<float> stats, int statsOffset, int count, LossParams p) =>
-        Variants.For(dev)(logits, targets, loss, grad, stats, statsOffset, count, p);
+        Variants.For(dev)(logits, targets, loss, grad, stats, p with { Count = count, StatsOffset = statsOffset });
 }
