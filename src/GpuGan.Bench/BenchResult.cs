@@ -16,6 +16,9 @@ public sealed record TrainResult(
     /// <summary>Parameter counts of the G and D that were trained (both sides must match <see cref="DcganShapes"/>).</summary>
     public long ParamsG { get; init; }
     public long ParamsD { get; init; }
+    /// <summary>Images/s of the same number of iterations run back to back with one loss read at the end (the trainer's
+    /// own rhythm between logging steps); measured on GPUs only.</summary>
+    public double? NoReadImagesPerSecond { get; init; }
 }
 
 /// <summary>The JSON document a torch worker child process writes to its stdout.</summary>

@@ -193,10 +193,19 @@ public static class GpuGanSide
                     Console.Error.WriteLine($"  GpuGan iteration {i + 1}/{iterations}: {samples[^1]:F1} ms  loss D {last.D:F3}  loss G {last.G:F3}");
             }
             var st = Timing.Summarize(samples);
+            double? noReads = null;
+            if (dev.Kind != DeviceKind.Cpu)
+            {
+                // As the trainer runs between logging steps: the host queues iterations and waits once.
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < iterations; i++) trainer.Step();
+                last = trainer.ReadLossStats();
+                noReads = iterations * (double)batch / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
             int threads = dev.Kind == DeviceKind.Cpu ? dev.Accelerator.MaxNumThreads : 0;
             return new TrainResult(threads, batch, warmup, iterations, st.MedianMs, st.MeanMs, st.MinMs,
                 batch / (st.MedianMs / 1000.0), MachineInfo.PeakRssKiB(), last.D, last.G)
-            { ParamsG = paramsG, ParamsD = paramsD };
+            { ParamsG = paramsG, ParamsD = paramsD, NoReadImagesPerSecond = noReads };
         }
         finally
         {
