@@ -7,18 +7,19 @@ namespace GpuGan.Kernels;
 /// thread per image element, taps visited in a fixed order) rather than a scatter with atomics, so it is
 /// deterministic. Used for Conv2d's input gradient and ConvTranspose2d's forward (then with a bias).
 /// image: (N, C, InH, InW) written (not accumulated); col: (N, C*kh*kw, OutH*OutW).
-/// bias: per channel, added when hasBias != 0.
+/// bias: per channel, added when hasBias != 0; then the fused activation (Identity: none), as ConvTranspose2d's
+/// forward with the activation after it runs in this one launch.
 /// </summary>
 public static class Col2Im
 {
-    public static void Kernel(Index1D thread, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g, ElementRange range)
+    public static void Kernel(Index1D thread, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ActivationKind activation, float slope, ConvGeometry g, ElementRange range)
     {
         int t = ThreadIndex.Global;
         int end = range.End(t);
-        for (int i = range.Start(t); i < end; i++) At(i, col, image, bias, hasBias, g);
+        for (int i = range.Start(t); i < end; i++) At(i, col, image, bias, hasBias, activation, slope, g);
     }
 
-    static void At(int index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ConvGeometry g)
+    static void At(int index, ArrayView<float> col, ArrayView<float> image, ArrayView<float> bias, int hasBias, ActivationKind activation, float slope, ConvGeometry g)
     {
         int iw = index % g.InW;
         int t = index / g.InW;
@@ -43,6 +44,6 @@ public static class Col2Im
                 sum += col[colImage + r * g.ColumnCols + oh * g.OutW + ow];
             }
         }
-        image[index] = hasBias != 0 ? sum + bias[c] : sum;
+        image[index] = ActivationForward.Apply(hasBias != 0 ? sum + bias[c] : sum, activation, slope);
     }
 }

@@ -83,6 +83,22 @@ public static class OpCases
         all.Add(ConvCase(OpKind.ConvTranspose2d, 1, 128, 7, 7, 64, ConvOptions.Square(4, 2, 1), name: "dcgan_G_convT1_128to64_7x7"));
         all.Add(ConvCase(OpKind.ConvTranspose2d, 2, 64, 14, 14, 1, ConvOptions.Square(4, 2, 1), name: "dcgan_G_convT2_64to1_14x14"));
 
+        // Bias + the activation after it fused (y = f(conv(x) + b), f' read from y, one launch each way); kinked
+        // ones with few values per channel, so the bias can keep every pre-activation clear of the kink (ConvProblem).
+        OpCase ConvAct(OpCase conv, ActivationFunction f, float slope = 0f) =>
+            conv with { Name = conv.Name + $"_{f}" + (f == ActivationFunction.LeakyRelu ? $"_{slope}" : ""), Act = f, Slope = slope };
+        all.Add(ConvAct(ConvCase(OpKind.Conv2d, 2, 3, 4, 3, 2, ConvOptions.Square(3, 1, 1), gpu: true), ActivationFunction.LeakyRelu, 0.2f));
+        all.Add(ConvAct(ConvCase(OpKind.Conv2d, 1, 2, 6, 5, 3, ConvOptions.Square(3, 2, 1), gpu: true), ActivationFunction.Relu));
+        all.Add(ConvAct(ConvCase(OpKind.Conv2d, 2, 2, 6, 6, 4, ConvOptions.Square(4, 2, 1), gpu: true), ActivationFunction.Tanh));
+        all.Add(ConvAct(ConvCase(OpKind.Conv2d, 1, 3, 4, 5, 2, ConvOptions.Square(2, 1, 0)), ActivationFunction.Sigmoid));
+        all.Add(ConvAct(ConvCase(OpKind.ConvTranspose2d, 1, 2, 2, 3, 3, ConvOptions.Square(3, 2, 1, 1), gpu: true), ActivationFunction.LeakyRelu, 0.01f));
+        all.Add(ConvAct(ConvCase(OpKind.ConvTranspose2d, 2, 2, 2, 2, 2, ConvOptions.Square(3, 1, 0), gpu: true), ActivationFunction.Relu));
+        all.Add(ConvAct(ConvCase(OpKind.ConvTranspose2d, 2, 3, 3, 3, 2, ConvOptions.Square(4, 2, 1), gpu: true), ActivationFunction.Tanh));
+        all.Add(ConvAct(ConvCase(OpKind.ConvTranspose2d, 1, 3, 3, 3, 2, ConvOptions.Square(2, 2, 0)), ActivationFunction.Sigmoid));
+        // DCGAN's fused pairs: D.conv1 + LeakyReLU(0.2) on a small image (kinked: few values per channel), G.deconv2 + Tanh at full size
+        all.Add(ConvAct(ConvCase(OpKind.Conv2d, 1, 1, 8, 8, 64, ConvOptions.Square(4, 2, 1), name: "dcgan_D_conv1_1to64_8x8"), ActivationFunction.LeakyRelu, 0.2f));
+        all.Add(ConvAct(ConvCase(OpKind.ConvTranspose2d, 2, 64, 14, 14, 1, ConvOptions.Square(4, 2, 1), name: "dcgan_G_convT2_64to1_14x14"), ActivationFunction.Tanh));
+
         // ---- Linear
         OpCase Lin(int n, int i, int o, bool bias = true, bool gpu = false, string? name = null) =>
             new(name ?? $"linear_n{n}_{i}to{o}{(bias ? "" : "_nobias")}", OpKind.Linear) { N = n, C = i, Cout = o, Bias = bias, Gpu = gpu };

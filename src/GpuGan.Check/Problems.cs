@@ -20,7 +20,38 @@ public sealed class ConvProblem : OpProblem
         Add("x", [c.N, c.C, c.H, c.W], Uniform(rng, c.N * c.C * c.H * c.W), Role.Input);
         int[] wShape = transposed ? [c.C, c.Cout, o.KernelH, o.KernelW] : [c.Cout, c.C, o.KernelH, o.KernelW];
         Add("w", wShape, Uniform(rng, Count(wShape)), Role.Param);
-        if (c.Bias) Add("b", [c.Cout], Uniform(rng, c.Cout), Role.Param);
+        if (c.Bias)
+        {
+            var b = Uniform(rng, c.Cout);
+            if (c.Act is ActivationFunction.Relu or ActivationFunction.LeakyRelu) b = BiasAwayFromKink();
+            Add("b", [c.Cout], b, Role.Param);
+        }
+    }
+
+    /// <summary>
+    /// Fused activation with a kink: per output channel, the bias in [-0.5, 0.5] that keeps every pre-activation
+    /// conv(x) + b farthest from 0, so the finite differences (steps of h in x, w, b) never straddle the kink.
+    /// </summary>
+    float[] BiasAwayFromKink()
+    {
+        var v = OpHarness.AsDoubles(this);
+        var z = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], null) : RefOps.Conv2d(s, v["x"], v["w"], null);
+        int plane = OH * OW;
+        var bias = new float[c.Cout];
+        for (int ch = 0; ch < c.Cout; ch++)
+        {
+            double best = double.NegativeInfinity;
+            for (int k = 0; k <= 200; k++)
+            {
+                float b = -0.5f + k * 0.005f;
+                double margin = double.PositiveInfinity;
+                for (int n = 0; n < c.N; n++)
+                for (int p = 0; p < plane; p++)
+                    margin = Math.Min(margin, Math.Abs(z[(n * c.Cout + ch) * plane + p] + b));
+                if (margin > best) { best = margin; bias[ch] = b; }
+            }
+        }
+        return bias;
     }
 
     int OH => transposed ? s.TransOH : s.ConvOH;
@@ -32,7 +63,9 @@ public sealed class ConvProblem : OpProblem
     public override Dictionary<string, double[]> Reference(IReadOnlyDictionary<string, double[]> v)
     {
         v.TryGetValue("b", out var b);
-        return new() { ["y"] = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], b) : RefOps.Conv2d(s, v["x"], v["w"], b) };
+        var y = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], b) : RefOps.Conv2d(s, v["x"], v["w"], b);
+        for (int i = 0; i < y.Length; i++) y[i] = RefOps.Activation(c.Act, y[i], c.Slope);
+        return new() { ["y"] = y };
     }
 
     // ConvOptions and the reference compute output sizes independently: a disagreement is a bug in one of them.
@@ -56,7 +89,7 @@ public sealed class ConvProblem : OpProblem
             var outShape = Conv2dOps.OutputShape(c.Conv, xShape, c.Cout);
             ExpectGeometry(outShape[2], outShape[3]);
             var col = ts.Poisoned(Conv2dOps.ColumnLength(c.Conv, xShape));
-            Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout);
+            Conv2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout, c.Act, c.Slope);
             r.Outputs["y"] = y.ToArray();
             if (upstream == null) return r;
             var dy = ts.Up(upstream, y.Shape);
@@ -64,7 +97,9 @@ public sealed class ConvProblem : OpProblem
             var dw = ts.Up(prefill["w"], w.Shape);
             var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
             // col must still hold unfold(x): not poisoned here.
-            Conv2dOps.Backward(dev, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout);
+            // with a fused activation, dy * f' goes to a poisoned buffer of y's shape (every element must be written)
+            var g = c.Act == ActivationFunction.Identity ? null : ts.Poisoned(y.Shape);
+            Conv2dOps.Backward(dev, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout, c.Act, c.Slope, y.View, g?.View);
             r.Grads["x"] = dx.ToArray();
             r.Grads["w"] = dw.ToArray();
             if (db != null) r.Grads["b"] = db.ToArray();
@@ -74,7 +109,7 @@ public sealed class ConvProblem : OpProblem
             var outShape = ConvTranspose2dOps.OutputShape(c.Conv, xShape, c.Cout);
             ExpectGeometry(outShape[2], outShape[3]);
             var col = ts.Poisoned(ConvTranspose2dOps.ColumnLength(c.Conv, xShape, c.Cout));
-            ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout);
+            ConvTranspose2dOps.Forward(dev, x.View, w.View, b?.View, y.View, col.View, c.Conv, xShape, c.Cout, c.Act, c.Slope);
             r.Outputs["y"] = y.ToArray();
             if (upstream == null) return r;
             var dy = ts.Up(upstream, y.Shape);
@@ -82,7 +117,8 @@ public sealed class ConvProblem : OpProblem
             var dw = ts.Up(prefill["w"], w.Shape);
             var db = c.Bias ? ts.Up(prefill["b"], c.Cout) : null;
             TensorScope.Poison(col); // the transposed backward unfolds dy itself
-            ConvTranspose2dOps.Backward(dev, x.View, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout);
+            var g = c.Act == ActivationFunction.Identity ? null : ts.Poisoned(y.Shape);
+            ConvTranspose2dOps.Backward(dev, x.View, dy.View, w.View, col.View, dw.View, db?.View, dx.View, c.Conv, xShape, c.Cout, c.Act, c.Slope, y.View, g?.View);
             r.Grads["x"] = dx.ToArray();
             r.Grads["w"] = dw.ToArray();
             if (db != null) r.Grads["b"] = db.ToArray();

@@ -4,8 +4,9 @@ using GpuGan.Kernels;
 namespace GpuGan.Host;
 
 /// <summary>
-/// BatchNorm over (N, C, P) and the per-channel sum (bias gradient) on host memory for the CPU accelerator,
-/// with the ILGPU kernels' semantics (<see cref="BatchNormForward"/>, <see cref="BatchNormBackward"/>, <see cref="ChannelSum"/>).
+/// BatchNorm over (N, C, P) and the per-channel sum (bias gradient; with a fused activation's f' first) on host memory
+/// for the CPU accelerator, with the ILGPU kernels' semantics (<see cref="BatchNormForward"/>, <see cref="BatchNormBackward"/>,
+/// <see cref="ChannelSum"/>, <see cref="BiasActivationBackward"/>).
 /// Work is split by whole channels: one worker computes a channel's statistics (summed per image plane, then
 /// across images, as the per-thread kernels do) and then normalises (or back-propagates) that channel, so one
 /// wake of the workers covers the whole pass (one launch, as the kernels) and the results do not depend on the thread count. A fused activation
@@ -14,7 +15,7 @@ namespace GpuGan.Host;
 public sealed unsafe class HostBatchNorm
 {
     readonly WorkerPool pool;
-    readonly Action<int> forward, backward, channelSum;
+    readonly Action<int> forward, backward, channelSum, activationGradSum;
     float* x, y, dy, dx, gamma, beta, runningMean, runningVar, mean, invStd, sums, dGamma, dBeta;
     BatchNormParams bn;
 
@@ -24,6 +25,7 @@ public sealed unsafe class HostBatchNorm
         forward = ForwardWorker;
         backward = BackwardWorker;
         channelSum = ChannelSumWorker;
+        activationGradSum = ActivationGradSumWorker;
     }
 
     /// <summary>Training: batch statistics into mean/invStd, running statistics updated; evaluation: the running ones. Then y = f(normalised x).</summary>
@@ -61,6 +63,17 @@ public sealed unsafe class HostBatchNorm
         }
     }
 
+    /// <summary>g = dy * f'(read from y) and sums[c] += sum over n, p of g: (N, C, P) (the fused bias + activation's backward).</summary>
+    public void ActivationGradSumInto(float* y, float* dy, float* g, float* sums, in ChannelLayout l, ActivationKind kind, float slope)
+    {
+        lock (pool)
+        {
+            this.y = y; this.dy = dy; dx = g; this.sums = sums;
+            bn = new BatchNormParams { Layout = l, Activation = kind, Slope = slope };
+            Run(activationGradSum);
+        }
+    }
+
     void Run(Action<int> work)
     {
         if (bn.Layout.Length < WorkerPool.ParallelThreshold) work(-1);
@@ -88,6 +101,22 @@ public sealed unsafe class HostBatchNorm
         var (start, end) = Share(worker);
         var l = bn.Layout;
         for (int c = start; c < end; c++) sums[c] += Sum(x, l, c);
+    }
+
+    // g written a plane at a time (vectorised), then summed from L1 in ChannelSum's order.
+    void ActivationGradSumWorker(int worker)
+    {
+        var (start, end) = Share(worker);
+        var l = bn.Layout;
+        for (int c = start; c < end; c++)
+        {
+            for (int n = 0; n < l.Batch; n++)
+            {
+                long o = l.Offset(n, c);
+                HostActivation.Gradient(y + o, dy + o, dx + o, l.Plane, bn.Activation, bn.Slope);
+            }
+            sums[c] += Sum(dx, l, c);
+        }
     }
 
     // A fused activation works on chunks of at most this many elements of one image plane: short enough to stay in L1

@@ -6,7 +6,7 @@ namespace GpuGan.Host;
 /// <summary>
 /// Elementwise kernels on host memory for the CPU accelerator, with the ILGPU kernels' semantics: Fill,
 /// activation forward/backward (<see cref="ActivationForward"/>, <see cref="ActivationBackward"/>, backward from
-/// the output y), per-channel bias add (<see cref="AddChannelBias"/>) the fused Adam step (<see cref="AdamStep"/>) and the weight average (<see cref="EmaUpdate"/>).
+/// the output y), per-channel bias add (<see cref="AddChannelBias"/>, or with the activation after it, <see cref="BiasActivationForward"/>), the fused Adam step (<see cref="AdamStep"/>) and the weight average (<see cref="EmaUpdate"/>).
 /// Each element is computed independently with the kernel's float operations in the kernel's order, so the split
 /// into contiguous chunks (one per worker) cannot change a bit; small tensors run on the calling thread.
 /// </summary>
@@ -67,7 +67,13 @@ public sealed unsafe class HostElementwise
     // y: (N, C, P) += bias: (C)
     public void AddBias(float* y, float* bias, in ChannelLayout l)
     {
-        lock (pool) { a = y; b = bias; layout = l; length = l.Length; Run(addBias); }
+        lock (pool) { a = y; b = bias; layout = l; length = l.Length; kind = ActivationKind.Identity; Run(addBias); }
+    }
+
+    // y: (N, C, P) = f(y + bias: (C)), the activation fused (BiasActivationForward)
+    public void AddBiasActivation(float* y, float* bias, in ChannelLayout l, ActivationKind kind, float slope)
+    {
+        lock (pool) { a = y; b = bias; layout = l; length = l.Length; this.kind = kind; value = slope; Run(addBias); }
     }
 
     public void Adam(float* w, float* grad, float* m, float* v, int length, in AdamParams p)
@@ -156,12 +162,14 @@ public sealed unsafe class HostElementwise
         int plane = layout.Plane, channels = layout.Channels, w = Vector<float>.Count;
         for (int i = s; i < e;)
         {
-            int pl = i / plane;
+            int pl = i / plane, runStart = i;
             int runEnd = (int)Math.Min(e, (long)(pl + 1) * plane);
             float bc = bias[pl % channels];
             var vb = new Vector<float>(bc);
             for (; i + w <= runEnd; i += w) (Vector.Load(y + i) + vb).Store(y + i);
             for (; i < runEnd; i++) y[i] += bc;
+            // the run just biased is still in L1 (Identity: nothing)
+            HostActivation.ForwardInPlace(y + runStart, runEnd - runStart, kind, value);
         }
     }
 

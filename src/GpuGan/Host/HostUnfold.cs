@@ -6,7 +6,8 @@ namespace GpuGan.Host;
 /// im2col and col2im on host memory for the CPU accelerator, with exactly the kernels' semantics
 /// (<see cref="Im2Col"/>, <see cref="Col2Im"/>): row-wise copies instead of one simulated thread per element.
 /// Work is split by whole column rows (im2col) or whole image planes (col2im), so every output element is
-/// written by one worker, and col2im adds a pixel's taps in the kernel's (kh, kw) order, then the bias:
+/// written by one worker, and col2im adds a pixel's taps in the kernel's (kh, kw) order, then the bias, then the
+/// fused activation (a plane at a time, while it is in L1):
 /// results are bit-identical to the ILGPU kernels whatever the thread count.
 /// </summary>
 public sealed unsafe class HostUnfold
@@ -15,6 +16,8 @@ public sealed unsafe class HostUnfold
     readonly Action<int> im2col, col2im;
     float* image, col, bias;
     ConvGeometry g;
+    ActivationKind activation;
+    float slope;
 
     public HostUnfold(WorkerPool pool)
     {
@@ -24,12 +27,13 @@ public sealed unsafe class HostUnfold
     }
 
     // col: (N, C*kh*kw, OutH*OutW) from image: (N, C, InH, InW)
-    public void Im2Col(float* image, float* col, in ConvGeometry g) => Run(image, col, null, g, im2col);
+    public void Im2Col(float* image, float* col, in ConvGeometry g) => Run(image, col, null, g, ActivationKind.Identity, 0f, im2col);
 
-    // image: (N, C, InH, InW) written = sum of its taps in col (+ bias[c] when bias != null)
-    public void Col2Im(float* col, float* image, float* bias, in ConvGeometry g) => Run(image, col, bias, g, col2im);
+    // image: (N, C, InH, InW) written = f(sum of its taps in col (+ bias[c] when bias != null)), f the fused activation
+    public void Col2Im(float* col, float* image, float* bias, in ConvGeometry g, ActivationKind activation = ActivationKind.Identity, float slope = 0f) =>
+        Run(image, col, bias, g, activation, slope, col2im);
 
-    void Run(float* image, float* col, float* bias, in ConvGeometry g, Action<int> work)
+    void Run(float* image, float* col, float* bias, in ConvGeometry g, ActivationKind activation, float slope, Action<int> work)
     {
         lock (pool)
         {
@@ -37,6 +41,8 @@ public sealed unsafe class HostUnfold
             this.col = col;
             this.bias = bias;
             this.g = g;
+            this.activation = activation;
+            this.slope = slope;
             if (g.ColumnLength < WorkerPool.ParallelThreshold) work(-1);
             else pool.Run(work);
             this.image = this.col = this.bias = null;
@@ -104,6 +110,7 @@ public sealed unsafe class HostUnfold
                 float b = bias[c];
                 for (int i = 0; i < size; i++) dst[i] += b;
             }
+            HostActivation.ForwardInPlace(dst, size, activation, slope); // Identity: writes nothing
         }
     }
 }

@@ -11,11 +11,11 @@ public sealed class Conv2d(ComputeDevice device, string name, int inChannels, in
 
     protected override int ColumnLength(Tensor x) => Conv2dOps.ColumnLength(Options, x.Shape);
 
-    // y = W * unfold(x) + b
-    protected override void RunForward(Tensor x, Tensor y, Tensor col) =>
-        Conv2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels);
+    // y = f(W * unfold(x) + b)
+    protected override void RunForward(Tensor x, Tensor y, Tensor col, ActivationFunction f, float slope) =>
+        Conv2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels, f, slope);
 
-    // dW += dy unfold(x)^T; db += sum dy; dx = fold(W^T dy)
-    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx) =>
-        Conv2dOps.Backward(Device, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels);
+    // dz = dy f'(y); dW += dz unfold(x)^T; db += sum dz; dx = fold(W^T dz)
+    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx, ActivationFunction f, float slope, Tensor y, Tensor? g) =>
+        Conv2dOps.Backward(Device, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels, f, slope, y.View, g?.View);
 }

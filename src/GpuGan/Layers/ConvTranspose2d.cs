@@ -14,11 +14,11 @@ public sealed class ConvTranspose2d(ComputeDevice device, string name, int inCha
 
     protected override int ColumnLength(Tensor x) => ConvTranspose2dOps.ColumnLength(Options, x.Shape, OutChannels);
 
-    // y = fold(W^T x) + b
-    protected override void RunForward(Tensor x, Tensor y, Tensor col) =>
-        ConvTranspose2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels);
+    // y = f(fold(W^T x) + b)
+    protected override void RunForward(Tensor x, Tensor y, Tensor col, ActivationFunction f, float slope) =>
+        ConvTranspose2dOps.Forward(Device, x.View, Weight.Value.View, Bias?.Value.View, y.View, col.View, Options, x.Shape, OutChannels, f, slope);
 
-    // dcol = unfold(dy); dx = W dcol; dW += x dcol^T; db += sum dy
-    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx) =>
-        ConvTranspose2dOps.Backward(Device, x.View, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels);
+    // dz = dy f'(y); dcol = unfold(dz); dx = W dcol; dW += x dcol^T; db += sum dz
+    protected override void RunBackward(Tensor x, Tensor dy, Tensor col, Tensor? dx, ActivationFunction f, float slope, Tensor y, Tensor? g) =>
+        ConvTranspose2dOps.Backward(Device, x.View, dy.View, Weight.Value.View, col.View, WeightGrad, BiasGrad, dx?.View, Options, x.Shape, OutChannels, f, slope, y.View, g?.View);
 }

@@ -29,38 +29,43 @@ public static class ConvTranspose2dOps
     /// <summary>Length of the col workspace: N * Cout*kh*kw * H*W.</summary>
     public static int ColumnLength(ConvOptions o, int[] xShape, int outChannels) => Geometry(o, xShape, outChannels).ColumnLength;
 
-    // y = fold(W^T x) + b
+    // y = f(fold(W^T x) + b), f the fused activation (Identity: none), folded, biased and activated in one launch.
     public static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias,
-        ArrayView<float> y, ArrayView<float> col, ConvOptions o, int[] xShape, int outChannels) =>
-        Forward(dev, x, weight, bias, y, col, Geometry(o, xShape, outChannels), xShape[1]);
+        ArrayView<float> y, ArrayView<float> col, ConvOptions o, int[] xShape, int outChannels,
+        ActivationFunction activation = ActivationFunction.Identity, float slope = 0f) =>
+        Forward(dev, x, weight, bias, y, col, Geometry(o, xShape, outChannels), xShape[1], activation, slope);
 
+    // With a fused activation, y is the forward output (f' is read from it) and g: (N, Cout, OutH, OutW) receives dy * f'.
     public static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> col,
-        ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvOptions o, int[] xShape, int outChannels) =>
-        Backward(dev, x, dy, weight, col, dWeight, dBias, dx, Geometry(o, xShape, outChannels), xShape[1]);
+        ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvOptions o, int[] xShape, int outChannels,
+        ActivationFunction activation = ActivationFunction.Identity, float slope = 0f, ArrayView<float>? y = null, ArrayView<float>? g = null) =>
+        Backward(dev, x, dy, weight, col, dWeight, dBias, dx, Geometry(o, xShape, outChannels), xShape[1], activation, slope, y, g);
 
     internal static void Forward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> weight, ArrayView<float>? bias,
-        ArrayView<float> y, ArrayView<float> col, ConvGeometry g, int inChannels)
+        ArrayView<float> y, ArrayView<float> col, ConvGeometry g, int inChannels, ActivationFunction activation, float slope)
     {
         int k = g.ColumnRows, p = g.ColumnCols;
         Gemm.Batched(dev, weight, x, col, m: k, n: p, k: inChannels, g.Batch,
             transposeA: true, transposeB: false, sharedA: true, sumBatch: false, name: "ConvTranspose2d.Forward");
-        Unfold.Col2Im(dev, col, y, bias, g);
+        Unfold.Col2Im(dev, col, y, bias, g, activation, slope);
     }
 
-    // dcol = unfold(dy); dx = W dcol; dW += sum_n x[n] dcol[n]^T; db += sum dy.
+    // dz = dy * f'(y) (dy itself without f) and db += sum dz in one launch; dcol = unfold(dz); dx = W dcol;
+    // dW += sum_n x[n] dcol[n]^T.
     internal static void Backward(ComputeDevice dev, ArrayView<float> x, ArrayView<float> dy, ArrayView<float> weight, ArrayView<float> col,
-        ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvGeometry g, int inChannels)
+        ArrayView<float>? dWeight, ArrayView<float>? dBias, ArrayView<float>? dx, ConvGeometry g, int inChannels,
+        ActivationFunction activation, float slope, ArrayView<float>? y, ArrayView<float>? preActivationGrad)
     {
         int k = g.ColumnRows, p = g.ColumnCols;
         if (!dWeight.HasValue && !dx.HasValue && !dBias.HasValue) return;
+        var l = new ChannelLayout { Batch = g.Batch, Channels = g.Channels, Plane = g.InH * g.InW };
+        dy = ChannelOps.BiasBackward(dev, y, dy, preActivationGrad, dBias, l, activation, slope, wanted: dWeight.HasValue || dx.HasValue);
         if (dWeight.HasValue || dx.HasValue) Unfold.Im2Col(dev, dy, col, g);
         if (dWeight.HasValue)
         {
             Gemm.Batched(dev, x, col, dWeight.Value, m: inChannels, n: k, k: p, g.Batch,
                 transposeA: false, transposeB: true, sharedA: false, sumBatch: true, beta: 1f, name: "ConvTranspose2d.BackwardWeight");
         }
-        if (dBias.HasValue)
-            ChannelOps.SumInto(dev, dy, dBias.Value, new ChannelLayout { Batch = g.Batch, Channels = g.Channels, Plane = g.InH * g.InW });
         if (dx.HasValue)
         {
             Gemm.Batched(dev, weight, col, dx.Value, m: inChannels, n: p, k: k, g.Batch,

@@ -13,7 +13,7 @@ namespace GpuGan.Ops;
 public static class Unfold
 {
     internal delegate void Im2ColLaunch(ArrayView<float> image, ArrayView<float> col, ConvGeometry g);
-    internal delegate void Col2ImLaunch(ArrayView<float> col, ArrayView<float> image, ArrayView<float>? bias, ConvGeometry g);
+    internal delegate void Col2ImLaunch(ArrayView<float> col, ArrayView<float> image, ArrayView<float>? bias, ActivationKind activation, float slope, ConvGeometry g);
 
     internal static readonly OpVariants<Im2ColLaunch> Im2ColVariants = new OpVariants<Im2ColLaunch>("Im2Col")
         .Register(dev =>
@@ -36,20 +36,25 @@ public static class Unfold
     internal static readonly OpVariants<Col2ImLaunch> Col2ImVariants = new OpVariants<Col2ImLaunch>("Col2Im")
         .Register(dev =>
         {
-            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ConvGeometry, ElementRange>(Kernels.Col2Im.Kernel);
-            return (col, image, bias, g) =>
+            var k = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, ActivationKind, float, ConvGeometry, ElementRange>(Kernels.Col2Im.Kernel);
+            return (col, image, bias, activation, slope, g) =>
             {
-                using var _ = dev.Launch("Col2Im", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength));
+                // named for the activation it applies, if any, as the launch it replaces was
+                using var _ = activation == ActivationKind.Identity
+                    ? dev.Launch("Col2Im", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength))
+                    : dev.Launch("Col2Im", activation, "", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength));
                 // Without a bias the kernel never reads it; any valid view stands in.
                 var r = dev.Range(g.ImageLength);
-                k(r.Threads, col, image, bias ?? image, bias.HasValue ? 1 : 0, g, r);
+                k(r.Threads, col, image, bias ?? image, bias.HasValue ? 1 : 0, activation, slope, g, r);
             };
         }, OpVariant.GpuFamily, OpVariant.CpuFamily)
-        .Register(dev => (col, image, bias, g) =>
+        .Register(dev => (col, image, bias, activation, slope, g) =>
         {
-            using var _ = dev.Launch("Col2Im:Host", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength));
+            using var _ = activation == ActivationKind.Identity
+                ? dev.Launch("Col2Im:Host", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength))
+                : dev.Launch("Col2Im", activation, ":Host", (double)g.ColumnLength, 4.0 * (g.ColumnLength + g.ImageLength));
             dev.Synchronize();
-            unsafe { dev.HostUnfold.Col2Im(HostMemory.Pointer(col), HostMemory.Pointer(image), bias.HasValue ? HostMemory.Pointer(bias.Value) : null, g); }
+            unsafe { dev.HostUnfold.Col2Im(HostMemory.Pointer(col), HostMemory.Pointer(image), bias.HasValue ? HostMemory.Pointer(bias.Value) : null, g, activation, slope); }
         }, OpVariant.HostSimd);
 
     // col: (N, C*kh*kw, OutH*OutW) from image: (N, C, InH, InW)
@@ -59,11 +64,12 @@ public static class Unfold
         Im2ColVariants.For(dev)(image, col, g);
     }
 
-    // image: (N, C, InH, InW) written = sum of its taps in col (+ bias[c] when given)
-    public static void Col2Im(ComputeDevice dev, ArrayView<float> col, ArrayView<float> image, ArrayView<float>? bias, ConvGeometry g)
+    // image: (N, C, InH, InW) written = f(sum of its taps in col (+ bias[c] when given)), f the fused activation
+    public static void Col2Im(ComputeDevice dev, ArrayView<float> col, ArrayView<float> image, ArrayView<float>? bias, ConvGeometry g,
+        ActivationFunction activation = ActivationFunction.Identity, float slope = 0f)
     {
         Check(image, col, g);
-        Col2ImVariants.For(dev)(col, image, bias, g);
+        Col2ImVariants.For(dev)(col, image, bias, activation.ToKernel(), slope, g);
     }
 
     static void Check(ArrayView<float> image, ArrayView<float> col, ConvGeometry g)

@@ -118,7 +118,12 @@ public class OpTableShapeTests
     {
         var all = OpCases.All;
         var convs = all.Where(c => c.Op is OpKind.Conv2d or OpKind.ConvTranspose2d).ToList();
-        Assert.InRange(convs.Count, 30, 45);
+        Assert.InRange(convs.Count(c => c.Act == ActivationFunction.Identity), 30, 45);
+        // bias + every fusable activation, on both convolutions and on the GPU family
+        foreach (var op in new[] { OpKind.Conv2d, OpKind.ConvTranspose2d })
+        foreach (var f in new[] { ActivationFunction.Relu, ActivationFunction.LeakyRelu, ActivationFunction.Tanh, ActivationFunction.Sigmoid })
+            Assert.Contains(convs, c => c.Op == op && c.Act == f && c.Bias);
+        Assert.Contains(convs, c => c.Act != ActivationFunction.Identity && c.Gpu);
         for (int k = 1; k <= 5; k++) Assert.Contains(convs, c => c.Conv.KernelH == k);
         for (int s = 1; s <= 3; s++) Assert.Contains(convs, c => c.Conv.StrideH == s);
         for (int p = 0; p <= 2; p++) Assert.Contains(convs, c => c.Conv.PadH == p);
