@@ -72,7 +72,7 @@ public static class BenchTable
         Console.WriteLine($"timing  : torch: median of {torch.Iterations} iterations after {torch.WarmupIterations} warm-up; " +
                           $"GpuGan: median of {gpugan.Iterations} iterations after {gpugan.WarmupIterations} warm-up (GanTrainer.Step)");
         Console.WriteLine("          one iteration = D step (real + detached fake) + G step (non-saturating BCE), Adam 2e-4 (0.5, 0.999)");
-        Console.WriteLine("          torch: random 'real' batches made before timing; GpuGan: embedded MNIST subset, host->device batch copy inside the step");
+        Console.WriteLine("          torch: random 'real' batches made before timing; GpuGan: embedded MNIST subset, each batch gathered inside the step");
         Console.WriteLine();
         Console.WriteLine($"{"",-22} {"torch",12} {"GpuGan",12} {"GpuGan speed",13}");
         Row("median ms/iteration", torch.MedianMs, gpugan.MedianMs, "F1", Speed(torch.MedianMs, gpugan.MedianMs));
