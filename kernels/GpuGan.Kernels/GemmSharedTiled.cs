@@ -106,11 +106,11 @@ public static class GemmSharedTiled
         if (blockIsLast[0] == 0) return;
         // Every other split's counted partial tile is now visible to this block.
         MemoryFence.DeviceLevel();
-        int firstSplit = g * split.Splits * p.M * p.N;
-        SumRow(c, partial, p, split, g, firstSplit, i, j);
-        SumRow(c, partial, p, split, g, firstSplit, i + 16, j);
-        SumRow(c, partial, p, split, g, firstSplit, i + 32, j);
-        SumRow(c, partial, p, split, g, firstSplit, i + 48, j);
+        int split0At = g * split.Splits * p.M * p.N; // split 0's partial matrix of this output batch
+        SumRow(c, partial, p, split, g, split0At, i, j);
+        SumRow(c, partial, p, split, g, split0At, i + 16, j);
+        SumRow(c, partial, p, split, g, split0At, i + 32, j);
+        SumRow(c, partial, p, split, g, split0At, i + 48, j);
         // No other block touches this counter again in this launch: zero it for the next split GEMM.
         if (tid == 0) tileArrivals[tile] = 0;
     }
@@ -134,8 +134,8 @@ public static class GemmSharedTiled
         if (j + 48 < p.N) partial[row + j + 48] = v3;
     }
 
-    // The four elements of a thread's row, each summed over the splits in split order from the first split's tile.
-    static void SumRow(ArrayView<float> c, ArrayView<float> partial, GemmParams p, GemmSplit split, int g, int firstSplit, int i, int j)
+    // The four elements of a thread's row, each summed over the splits in split order (0..S-1, as the partials lie).
+    static void SumRow(ArrayView<float> c, ArrayView<float> partial, GemmParams p, GemmSplit split, int g, int split0At, int i, int j)
     {
         if (i >= p.M) return;
         for (int q = 0; q < 4; q++)
@@ -143,7 +143,7 @@ public static class GemmSharedTiled
             int jq = j + 16 * q;
             if (jq >= p.N) return;
             float sum = 0f;
-            int at = firstSplit + i * p.N + jq;
+            int at = split0At + i * p.N + jq;
             for (int s = 0; s < split.Splits; s++) sum += partial[at + s * p.M * p.N];
             StoreC(c, p, g, i, jq, sum);
         }

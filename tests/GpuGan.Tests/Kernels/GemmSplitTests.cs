@@ -217,6 +217,43 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
     }
 }
 
+/// <summary>Issue 10's launch budget: on the GPU kernel family every GEMM of a training step is one launch, split or
+/// not (the last block of each C tile sums the splits; GemmSplitReduce's second launch is gone).</summary>
+[Collection(GpuFamilyCollection.Name)]
+public sealed class GemmLaunchCountTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper output)
+{
+    sealed class LaunchCounter : IKernelProfiler
+    {
+        public readonly Dictionary<string, int> ByName = new();
+        public void Begin(string kernel) => ByName[kernel] = ByName.GetValueOrDefault(kernel) + 1;
+        public void End(string kernel, double flops, double bytes) { }
+    }
+
+    [Fact]
+    public void Every_gemm_of_a_gpu_family_step_is_one_launch()
+    {
+        using var t = new GanTrainer(gpu.Device, Training.TinyRun.Options(Training.TinyRun.TempDir(), 3), Training.TinyRun.Data());
+        t.Step(); // first allocations (workspace, counters) outside the count
+        var counter = new LaunchCounter();
+        var gemms = new List<GemmParams>();
+        gpu.Device.Profiler = counter;
+        Gemm.Observer.Value = (p, _) => gemms.Add(p);
+        try { t.Step(); }
+        finally
+        {
+            gpu.Device.Profiler = null;
+            Gemm.Observer.Value = null;
+        }
+        int launches = counter.ByName.Values.Sum();
+        int gemmLaunches = counter.ByName.Where(kv => kv.Key.EndsWith(":GemmSharedTiled") || kv.Key.EndsWith(":GemvRows")).Sum(kv => kv.Value);
+        int split = gemms.Count(p => p.N != 1 && Gemm.SplitFor(p).Splits > 1);
+        output.WriteLine($"{launches} launches per step, {gemms.Count} GEMMs, {split} of them split (a second launch each before)");
+        Assert.DoesNotContain(counter.ByName.Keys, k => k.Contains("SplitReduce"));
+        Assert.Equal(gemms.Count, gemmLaunches);
+        Assert.True(split > 0, "the tiny run should have split GEMMs");
+    }
+}
+
 /// <summary>Issue 10: three training iterations of the GPU kernel family (simulated on the CPU accelerator, split
 /// GEMMs and all) end where the host SIMD path ends: every weight and both losses within 1e-5 relative.</summary>
 [Collection(GpuFamilyCollection.Name)]
