@@ -101,10 +101,15 @@ public static class GemmSharedTiled
         Group.Barrier();
         int tile = (g * Grid.DimY + Grid.IdxY) * Grid.DimX + Grid.IdxX;
         if (tid == 0)
-            blockIsLast[0] = Atomic.Add(ref tileArrivals[tile], 1) == split.Splits - 1 ? 1 : 0;
+        {
+            int arrivedBefore = Atomic.Add(ref tileArrivals[tile], 1);
+            // Acquire side, in the thread that read the counter: the partials counted before are visible from here on.
+            MemoryFence.DeviceLevel();
+            blockIsLast[0] = arrivedBefore == split.Splits - 1 ? 1 : 0;
+        }
         Group.Barrier();
         if (blockIsLast[0] == 0) return;
-        // Every other split's counted partial tile is now visible to this block.
+        // And in every thread of the last block, which reads the other splits' partial tiles next.
         MemoryFence.DeviceLevel();
         int split0At = g * split.Splits * p.M * p.N; // split 0's partial matrix of this output batch
         SumRow(c, partial, p, split, g, split0At, i, j);
