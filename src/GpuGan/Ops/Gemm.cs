@@ -19,11 +19,13 @@ public static class Gemm
     internal static readonly OpVariants<GemmLaunch> Variants = new OpVariants<GemmLaunch>("Gemm")
         .Register(dev =>
         {
-            var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSharedTiled.Kernel);
-            var reduce = dev.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, GemmParams, GemmSplit>(GemmSplitReduce.Kernel);
-            // The split GEMMs' partial tiles: one buffer per device, grown to the largest GEMM's need in the first step.
+            var k = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GemmParams, GemmSplit>(GemmSharedTiled.Kernel);
             var gemv = dev.Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemvRows.Kernel);
+            // The split GEMMs' partial tiles and one arrival counter per C tile: one pair per device, grown to the
+            // largest GEMM's need in the first step. The counters start at zero and the kernel leaves them at zero.
             MemoryBuffer1D<float, Stride1D.Dense>? partial = null;
+            var tileArrivals = dev.Accelerator.Allocate1D<int>(1);
+            tileArrivals.MemSetToZero();
             return (a, b, c, p, name, flops, bytes) =>
             {
                 if (p.N == 1)
@@ -33,24 +35,25 @@ public static class Gemm
                     return;
                 }
                 var split = SplitFor(p);
+                var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
+                    (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches * split.Splits);
                 long need = Math.Max(1L, (long)p.OutputBatches * split.Splits * p.M * p.N);
+                long tiles = (long)grid.X * grid.Y * p.OutputBatches;
                 if (split.Splits > 1 && (partial == null || partial.Length < need))
                 {
                     partial?.Dispose();
                     partial = dev.Accelerator.Allocate1D<float>(need);
                 }
+                if (split.Splits > 1 && tileArrivals.Length < tiles)
+                {
+                    tileArrivals.Dispose();
+                    tileArrivals = dev.Accelerator.Allocate1D<int>(tiles);
+                    tileArrivals.MemSetToZero();
+                }
                 ArrayView<float> partialView = split.Splits > 1 ? partial!.View.AsContiguous() : c;
                 using (dev.Launch(name, ":GemmSharedTiled", flops, bytes))
-                {
-                    var grid = new Index3D((p.N + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN,
-                        (p.M + GemmSharedTiled.TileMN - 1) / GemmSharedTiled.TileMN, p.OutputBatches * split.Splits);
-                    k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, partialView, p, split);
-                }
-                if (split.Splits > 1)
-                {
-                    using var _ = dev.Launch(name, ":GemmSplitReduce", (double)need, 4.0 * (need + 2.0 * p.OutputBatches * p.M * p.N));
-                    reduce(p.OutputBatches * p.M * p.N, partialView, c, p, split);
-                }
+                    k(new KernelConfig(grid, new Index3D(GemmSharedTiled.GroupSide, GemmSharedTiled.GroupSide, 1)), a, b, c, partialView,
+                        tileArrivals.View.AsContiguous(), p, split);
             };
         }, OpVariant.GpuFamily)
         .Register(dev =>

@@ -10,7 +10,8 @@ namespace GpuGan.Tests.Kernels;
 
 /// <summary>
 /// The GPU GEMM's split reduction (issue 10): the plan keeps every block's serial work bounded, and the split path
-/// (partial tiles summed in split order by GemmSplitReduce) computes what a float64 reference does.
+/// (partial tiles summed in split order by the last block of each C tile, in the same launch) computes what a
+/// float64 reference does, bit for bit what the split-order sum does in float.
 /// </summary>
 [Collection(GpuFamilyCollection.Name)]
 public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper output)
@@ -40,6 +41,77 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
         var split = Gemm.SplitFor(p);
         Assert.True(split.Splits > 1, $"the case should split: {split.Splits}");
         MatchesReference(p, sharedA, sumBatch, $"splits {split.Splits} x {split.StepsPerSplit} steps");
+    }
+
+    /// <summary>The arrival counters are reset by the kernel itself: the same split GEMM twice in a row, then shapes
+    /// with other split counts and tile counts through the same counters, each bit-identical to the partial tiles
+    /// (each split's steps in order, in float) summed in split order 0..S-1 on the host, as the second pass did.</summary>
+    [Fact]
+    public void Back_to_back_split_gemms_reuse_the_counters_and_sum_in_split_order_bit_for_bit()
+    {
+        var weightGrad = Case(7, 67, 37, 3, false, true, false, true, 1f, 0f);       // 2 tiles, 9 splits
+        var perImage = Case(70, 70, 40, 2, false, false, false, false, 0.5f, 1f);    // 8 tiles, 3 splits
+        var longK = Case(9, 13, 150, 1, false, false, false, false, 2f, -0.25f);      // 1 tile, 10 splits
+        var order = new[] { weightGrad, weightGrad, perImage, longK, weightGrad, perImage };
+        Assert.Equal(3, order.Select(p => Gemm.SplitFor(p).Splits).Distinct().Count());
+        Assert.All(order, p => Assert.True(Gemm.SplitFor(p).Splits > 1));
+
+        var rng = new Random(11);
+        var dev = gpu.Device;
+        foreach (var p in order)
+        {
+            float[] a = Enumerable.Range(0, p.BatchCount * p.M * p.K).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            float[] b = Enumerable.Range(0, p.BatchCount * p.K * p.N).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            float[] c0 = Enumerable.Range(0, p.OutputBatches * p.M * p.N).Select(_ => p.Beta == 0 ? float.NaN : (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            float[] expected = SplitOrderReference(p, a, b, c0);
+            using var ta = dev.Allocate(a.Length);
+            using var tb = dev.Allocate(b.Length);
+            using var tc = dev.Allocate(c0.Length);
+            ta.CopyFrom(a);
+            tb.CopyFrom(b);
+            tc.CopyFrom(c0);
+            Gemm.Run(dev, ta.View, tb.View, tc.View, p);
+            float[] got = tc.ToArray();
+            var split = Gemm.SplitFor(p);
+            for (int e = 0; e < got.Length; e++)
+                Assert.True(BitConverter.SingleToInt32Bits(got[e]) == BitConverter.SingleToInt32Bits(expected[e]),
+                    $"M={p.M} N={p.N} K={p.K}, {split.Splits} splits: element {e} is {got[e]:R}, the split-order sum {expected[e]:R}");
+        }
+    }
+
+    /// <summary>What GemmSharedTiled's split path computes, in its order: each split's steps (tiles of K, times the
+    /// summed batch) accumulated in float, zero-padded past K, then the splits' partials summed in split order.</summary>
+    static float[] SplitOrderReference(GemmParams p, float[] a, float[] b, float[] c0)
+    {
+        var split = Gemm.SplitFor(p);
+        int kTiles = (p.K + GemmSharedTiled.TileK - 1) / GemmSharedTiled.TileK, total = p.ProductBatches * kTiles;
+        var c = (float[])c0.Clone();
+        for (int g = 0; g < p.OutputBatches; g++)
+            for (int i = 0; i < p.M; i++)
+                for (int j = 0; j < p.N; j++)
+                {
+                    float sum = 0f;
+                    for (int s = 0; s < split.Splits; s++)
+                    {
+                        float part = 0f;
+                        for (int step = s * split.StepsPerSplit; step < Math.Min(total, (s + 1) * split.StepsPerSplit); step++)
+                        {
+                            int pb = step / kTiles, k0 = (step - pb * kTiles) * GemmSharedTiled.TileK;
+                            int batch = p.ReduceBatch != 0 ? pb : g;
+                            for (int kk = 0; kk < GemmSharedTiled.TileK; kk++)
+                            {
+                                int k = k0 + kk;
+                                float av = k < p.K ? a[batch * p.ABatchStride + i * p.ARowStride + k * p.AColStride] : 0f;
+                                float bv = k < p.K ? b[batch * p.BBatchStride + k * p.BRowStride + j * p.BColStride] : 0f;
+                                part += av * bv;
+                            }
+                        }
+                        sum += part;
+                    }
+                    int idx = g * p.CBatchStride + i * p.CRowStride + j;
+                    c[idx] = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[idx];
+                }
+        return c;
     }
 
     public static TheoryData<int, int, int, bool, bool, float, float> GemvCases() => new()
@@ -142,6 +214,43 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
             Assert.True(s.StepsPerSplit <= Gemm.MaxSerialSteps, $"{name}: {s.StepsPerSplit} serial steps per block");
         }
         Assert.Contains(seen, x => x.P.ProductBatches * ((x.P.K + 15) / 16) > Gemm.MaxSerialSteps); // the bound is not vacuous
+    }
+}
+
+/// <summary>Issue 10's launch budget: on the GPU kernel family every GEMM of a training step is one launch, split or
+/// not (the last block of each C tile sums the splits; GemmSplitReduce's second launch is gone).</summary>
+[Collection(GpuFamilyCollection.Name)]
+public sealed class GemmLaunchCountTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper output)
+{
+    sealed class LaunchCounter : IKernelProfiler
+    {
+        public readonly Dictionary<string, int> ByName = new();
+        public void Begin(string kernel) => ByName[kernel] = ByName.GetValueOrDefault(kernel) + 1;
+        public void End(string kernel, double flops, double bytes) { }
+    }
+
+    [Fact]
+    public void Every_gemm_of_a_gpu_family_step_is_one_launch()
+    {
+        using var t = new GanTrainer(gpu.Device, Training.TinyRun.Options(Training.TinyRun.TempDir(), 3), Training.TinyRun.Data());
+        t.Step(); // first allocations (workspace, counters) outside the count
+        var counter = new LaunchCounter();
+        var gemms = new List<GemmParams>();
+        gpu.Device.Profiler = counter;
+        Gemm.Observer.Value = (p, _) => gemms.Add(p);
+        try { t.Step(); }
+        finally
+        {
+            gpu.Device.Profiler = null;
+            Gemm.Observer.Value = null;
+        }
+        int launches = counter.ByName.Values.Sum();
+        int gemmLaunches = counter.ByName.Where(kv => kv.Key.EndsWith(":GemmSharedTiled") || kv.Key.EndsWith(":GemvRows")).Sum(kv => kv.Value);
+        int split = gemms.Count(p => p.N != 1 && Gemm.SplitFor(p).Splits > 1);
+        output.WriteLine($"{launches} launches per step, {gemms.Count} GEMMs, {split} of them split (a second launch each before)");
+        Assert.DoesNotContain(counter.ByName.Keys, k => k.Contains("SplitReduce"));
+        Assert.Equal(gemms.Count, gemmLaunches);
+        Assert.True(split > 0, "the tiny run should have split GEMMs");
     }
 }
 
