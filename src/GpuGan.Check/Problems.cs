@@ -36,22 +36,7 @@ public sealed class ConvProblem : OpProblem
     {
         var v = OpHarness.AsDoubles(this);
         var z = transposed ? RefOps.ConvTranspose2d(s, v["x"], v["w"], null) : RefOps.Conv2d(s, v["x"], v["w"], null);
-        int plane = OH * OW;
-        var bias = new float[c.Cout];
-        for (int ch = 0; ch < c.Cout; ch++)
-        {
-            double best = double.NegativeInfinity;
-            for (int k = 0; k <= 200; k++)
-            {
-                float b = -0.5f + k * 0.005f;
-                double margin = double.PositiveInfinity;
-                for (int n = 0; n < c.N; n++)
-                for (int p = 0; p < plane; p++)
-                    margin = Math.Min(margin, Math.Abs(z[(n * c.Cout + ch) * plane + p] + b));
-                if (margin > best) { best = margin; bias[ch] = b; }
-            }
-        }
-        return bias;
+        return KinkMargin.ShiftsAwayFromZero(z, c.N, c.Cout, OH * OW);
     }
 
     int OH => transposed ? s.TransOH : s.ConvOH;
@@ -216,21 +201,7 @@ public sealed class BatchNormProblem : OpProblem
         static double[] D(float[] a) => a.Select(f => (double)f).ToArray();
         var scaled = RefOps.BatchNorm(c.N, c.C, Plane, D(x), D(gamma), new double[c.C], D(runningMean), D(runningVar), c.Training,
             Eps, Momentum, out _, out _);
-        var beta = new float[c.C];
-        for (int ch = 0; ch < c.C; ch++)
-        {
-            double best = double.NegativeInfinity;
-            for (int k = 0; k <= 200; k++)
-            {
-                float b = -0.5f + k * 0.005f;
-                double margin = double.PositiveInfinity;
-                for (int n = 0; n < c.N; n++)
-                for (int p = 0; p < Plane; p++)
-                    margin = Math.Min(margin, Math.Abs(scaled[(n * c.C + ch) * Plane + p] + b));
-                if (margin > best) { best = margin; beta[ch] = b; }
-            }
-        }
-        return beta;
+        return KinkMargin.ShiftsAwayFromZero(scaled, c.N, c.C, Plane);
     }
 
     double MinChannelStd(float[] x)

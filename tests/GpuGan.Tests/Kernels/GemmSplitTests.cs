@@ -64,19 +64,25 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
             float[] b = Enumerable.Range(0, p.BatchCount * p.K * p.N).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
             float[] c0 = Enumerable.Range(0, p.OutputBatches * p.M * p.N).Select(_ => p.Beta == 0 ? float.NaN : (float)(rng.NextDouble() * 2 - 1)).ToArray();
             float[] expected = SplitOrderReference(p, a, b, c0);
-            using var ta = dev.Allocate(a.Length);
-            using var tb = dev.Allocate(b.Length);
-            using var tc = dev.Allocate(c0.Length);
-            ta.CopyFrom(a);
-            tb.CopyFrom(b);
-            tc.CopyFrom(c0);
-            Gemm.Run(dev, ta.View, tb.View, tc.View, p);
-            float[] got = tc.ToArray();
+            float[] got = RunGemm(dev, p, a, b, c0);
             var split = Gemm.SplitFor(p);
             for (int e = 0; e < got.Length; e++)
                 Assert.True(BitConverter.SingleToInt32Bits(got[e]) == BitConverter.SingleToInt32Bits(expected[e]),
                     $"M={p.M} N={p.N} K={p.K}, {split.Splits} splits: element {e} is {got[e]:R}, the split-order sum {expected[e]:R}");
         }
+    }
+
+    /// <summary>C = op(A) op(B) (+ beta C0) through the dispatch point on <paramref name="dev"/>.</summary>
+    static float[] RunGemm(ComputeDevice dev, GemmParams p, float[] a, float[] b, float[] c0)
+    {
+        using var ta = dev.Allocate(a.Length);
+        using var tb = dev.Allocate(b.Length);
+        using var tc = dev.Allocate(c0.Length);
+        ta.CopyFrom(a);
+        tb.CopyFrom(b);
+        tc.CopyFrom(c0);
+        Gemm.Run(dev, ta.View, tb.View, tc.View, p);
+        return tc.ToArray();
     }
 
     /// <summary>What GemmSharedTiled's split path computes, in its order: each split's steps (tiles of K, times the
@@ -152,15 +158,7 @@ public sealed class GemmSplitTests(GpuFamilyOnCpuFixture gpu, ITestOutputHelper 
                     expected[idx] = alpha * sum + (beta == 0 ? 0 : beta * (double)c0[idx]);
                 }
 
-        var dev = gpu.Device;
-        using var ta_ = dev.Allocate(a.Length);
-        using var tb_ = dev.Allocate(b.Length);
-        using var tc = dev.Allocate(c0.Length);
-        ta_.CopyFrom(a);
-        tb_.CopyFrom(b);
-        tc.CopyFrom(c0);
-        Gemm.Run(dev, ta_.View, tb_.View, tc.View, p);
-        float[] got = tc.ToArray();
+        float[] got = RunGemm(gpu.Device, p, a, b, c0);
         for (int e = 0; e < got.Length; e++)
             Assert.True(Math.Abs(got[e] - expected[e]) <= 1e-5 * (1 + Math.Abs(expected[e])) * Math.Sqrt(k * batch),
                 $"element {e}: got {got[e]}, expected {expected[e]} ({path})");
