@@ -75,8 +75,13 @@ public sealed class ParameterArena
     }
 
     /// <summary>The arena holding exactly <paramref name="parameters"/> in its order, else null (then per-parameter work is needed).</summary>
-    public static ParameterArena? Of(IReadOnlyList<Parameter> parameters) =>
-        parameters.Count > 0 && parameters[0].Arena is { } a && a.parameters.AsSpan().SequenceEqual(parameters.ToArray()) ? a : null;
+    public static ParameterArena? Of(IReadOnlyList<Parameter> parameters)
+    {
+        if (parameters.Count == 0 || parameters[0].Arena is not { } a || a.parameters.Length != parameters.Count) return null;
+        for (int i = 0; i < parameters.Count; i++)
+            if (!ReferenceEquals(a.parameters[i], parameters[i])) return null;
+        return a;
+    }
 
     /// <summary>A parameter left (disposed, or moved into another arena); the last one frees the buffers.</summary>
     internal void Release()

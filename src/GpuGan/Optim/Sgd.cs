@@ -11,6 +11,7 @@ public sealed class Sgd : IOptimizer
 {
     readonly ComputeDevice device;
     readonly Tensor[] buffers;
+    readonly ParameterArena? arena;
 
     public Sgd(ComputeDevice device, IEnumerable<Parameter> parameters, SgdOptions options)
     {
@@ -19,6 +20,7 @@ public sealed class Sgd : IOptimizer
         Options = options;
         LearningRate = options.Lr;
         Parameters = parameters.ToArray();
+        arena = ParameterArena.Of(Parameters);
         buffers = Parameters.Select(p =>
         {
             var t = device.Allocate(p.Value.Shape);
@@ -43,7 +45,7 @@ public sealed class Sgd : IOptimizer
         }
     }
 
-    public void ZeroGrad() => Optimizers.ZeroGrad(device, Parameters, ParameterArena.Of(Parameters));
+    public void ZeroGrad() => Optimizers.ZeroGrad(device, Parameters, arena);
 
     public IEnumerable<(string Name, Tensor Value)> State => Parameters.Select((w, i) => ($"{w.Name}.momentum_buffer", buffers[i]));
 
